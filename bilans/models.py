@@ -1,0 +1,256 @@
+"""The yearly bilans (rapports d'exécution) of a convention: per-action reports and indicators."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from conventions.models import MONTANT, Action, Convention, TableauEngagements, montant_positif
+
+
+class BilanManager(models.Manager):
+    def get_by_natural_key(self, convention_slug, annee):
+        return self.get(convention__slug=convention_slug, annee=annee)
+
+
+class Bilan(models.Model):
+    """A convention's report for one year, deliberated by the council and sent to the préfet."""
+
+    class Statut(models.TextChoices):
+        EN_PREPARATION = "en_preparation", "en préparation"
+        DELIBERE = "delibere", "délibéré"
+        TRANSMIS = "transmis", "transmis au préfet"
+
+    # A bilan is part of its convention's record.
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="bilans"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    statut = models.CharField(
+        "statut", max_length=20, choices=Statut, default=Statut.EN_PREPARATION
+    )
+    date_deliberation = models.DateField("date de la délibération", null=True, blank=True)
+    date_transmission = models.DateField("date de transmission au préfet", null=True, blank=True)
+    depenses_collectivite = models.DecimalField(
+        "dépenses engagées par la collectivité", null=True, blank=True, **MONTANT
+    )
+    financement_etat_recu = models.DecimalField(
+        "financement de l'État reçu", null=True, blank=True, **MONTANT
+    )
+    # The « budget prévisionnel par action » printed in the bilan, kept as a tableau of the year;
+    # deleting that tableau leaves the bilan without it.
+    tableau_previsionnel = models.ForeignKey(
+        TableauEngagements,
+        verbose_name="budget prévisionnel du bilan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bilans",
+    )
+    budget_associe = models.TextField("budget associé (texte)", blank=True)
+    source = models.CharField("document source", max_length=300, blank=True)
+    remarques = models.TextField("remarques", blank=True)
+
+    objects = BilanManager()
+
+    class Meta:
+        verbose_name = "bilan"
+        verbose_name_plural = "bilans"
+        ordering = ["convention", "-annee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "annee"],
+                name="bilan_unique",
+                violation_error_message="Cette convention a déjà un bilan pour cette année.",
+            ),
+            montant_positif("depenses_collectivite", "dépenses engagées"),
+            montant_positif("financement_etat_recu", "financement de l'État reçu"),
+        ]
+
+    def __str__(self):
+        return f"Bilan {self.annee} — {self.convention}"
+
+    def get_absolute_url(self):
+        return reverse("admin:bilans_bilan_change", args=[self.pk])
+
+    def natural_key(self):
+        return (*self.convention.natural_key(), self.annee)
+
+    natural_key.dependencies = ["conventions.convention", "conventions.tableauengagements"]
+
+    @property
+    def echeance(self):
+        return self.convention.echeance_bilan(self.annee)
+
+
+class RapportActionManager(models.Manager):
+    def get_by_natural_key(self, convention_slug, annee, action_code):
+        return self.get(
+            bilan__convention__slug=convention_slug, bilan__annee=annee, action__code=action_code
+        )
+
+
+class RapportAction(models.Model):
+    """What the bilan says of one action: outcome, operator, text."""
+
+    class Realisation(models.TextChoices):
+        REALISEE = "realisee", "action réalisée"
+        PARTIELLE = "partielle", "action partiellement réalisée"
+        EN_COURS = "en_cours", "action en cours"
+        NON_REALISEE = "non_realisee", "action non réalisée"
+        NON_RENSEIGNEE = "non_renseignee", "non renseigné"
+
+    bilan = models.ForeignKey(
+        Bilan, verbose_name="bilan", on_delete=models.CASCADE, related_name="rapports"
+    )
+    # A report keeps its action: the action cannot be deleted while reported on.
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.PROTECT, related_name="rapports"
+    )
+    realisation = models.CharField(
+        "réalisation", max_length=20, choices=Realisation, default=Realisation.NON_RENSEIGNEE
+    )
+    operateur = models.CharField("opérateur", max_length=200, blank=True)
+    texte = models.TextField("compte rendu", blank=True)
+
+    objects = RapportActionManager()
+
+    class Meta:
+        verbose_name = "rapport d'action"
+        verbose_name_plural = "rapports d'action"
+        ordering = ["bilan", "action__ordre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bilan", "action"],
+                name="rapport_action_unique",
+                violation_error_message="Ce bilan a déjà un rapport pour cette action.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bilan} — action {self.action.code}"
+
+    def natural_key(self):
+        return (*self.bilan.natural_key(), self.action.code)
+
+    natural_key.dependencies = ["bilans.bilan", "conventions.action"]
+
+
+class IndicateurManager(models.Manager):
+    def get_by_natural_key(self, convention_slug, action_code, code):
+        return self.get(
+            action__convention__slug=convention_slug, action__code=action_code, code=code
+        )
+
+
+class Indicateur(models.Model):
+    """What is measured for an action; a « dont … » part points to its whole through ``parent``."""
+
+    # Indicators belong to their action.
+    action = models.ForeignKey(
+        Action, verbose_name="action", on_delete=models.CASCADE, related_name="indicateurs"
+    )
+    code = models.SlugField("code", max_length=80)
+    libelle = models.CharField("libellé", max_length=300)
+    unite = models.CharField("unité", max_length=60)
+    # A whole cannot be deleted while parts refer to it.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="indicateur parent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parties",
+        help_text="Pour une décomposition « dont … » : l'indicateur dont celui-ci est une partie.",
+    )
+    partie_exhaustive = models.BooleanField(
+        "partie d'une décomposition exhaustive",
+        default=False,
+        help_text="Coché : les parties cochées d'un même parent doivent s'additionner "
+        "exactement au parent (ex. 73 Maintien + 31 Accès = 104 accompagnements).",
+    )
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = IndicateurManager()
+
+    class Meta:
+        verbose_name = "indicateur"
+        verbose_name_plural = "indicateurs"
+        ordering = ["action", "ordre", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "code"],
+                name="indicateur_code_unique",
+                violation_error_message="Cette action a déjà un indicateur de ce code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(partie_exhaustive=False) | Q(parent__isnull=False),
+                name="indicateur_partie_a_un_parent",
+                violation_error_message="Une partie de décomposition exhaustive doit avoir un "
+                "indicateur parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.code} — {self.libelle}"
+
+    def natural_key(self):
+        return (*self.action.natural_key(), self.code)
+
+    natural_key.dependencies = ["conventions.action"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.parent.action_id != self.action_id:
+            raise ValidationError({"parent": "L'indicateur parent mesure une autre action."})
+
+
+class MesureManager(models.Manager):
+    def get_by_natural_key(self, convention_slug, action_code, code, annee):
+        return self.get(
+            indicateur__action__convention__slug=convention_slug,
+            indicateur__action__code=action_code,
+            indicateur__code=code,
+            bilan__annee=annee,
+            bilan__convention__slug=convention_slug,
+        )
+
+
+class Mesure(models.Model):
+    """The value of an indicator for a bilan's year."""
+
+    indicateur = models.ForeignKey(
+        Indicateur, verbose_name="indicateur", on_delete=models.CASCADE, related_name="mesures"
+    )
+    bilan = models.ForeignKey(
+        Bilan, verbose_name="bilan", on_delete=models.CASCADE, related_name="mesures"
+    )
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    commentaire = models.TextField("commentaire", blank=True)
+
+    objects = MesureManager()
+
+    class Meta:
+        verbose_name = "mesure"
+        verbose_name_plural = "mesures"
+        ordering = ["bilan", "indicateur__action__ordre", "indicateur__ordre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicateur", "bilan"],
+                name="mesure_unique",
+                violation_error_message="Cet indicateur a déjà une mesure pour ce bilan.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valeur__gte=0),
+                name="mesure_valeur_positive",
+                violation_error_message="La valeur d'un indicateur ne peut pas être négative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicateur} : {self.valeur}"
+
+    def natural_key(self):
+        return (*self.indicateur.natural_key(), self.bilan.annee)
+
+    natural_key.dependencies = ["bilans.indicateur", "bilans.bilan"]
