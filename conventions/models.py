@@ -1,8 +1,8 @@
 """The conventions signed between the État and a collectivité, and the money they commit.
 
-A convention groups numbered actions under axes; each year (or period) its amounts are written in
-one or several versions of a tableau des engagements, one of which is en vigueur. Every object that a
-fixture or a workbook refers to has a natural key, so that files never carry database ids.
+A convention groups numbered actions under axes; each year (or period) its amounts are written
+in one or several versions of a tableau des engagements, one of which is en vigueur. Every object
+that a fixture or a workbook refers to has a natural key, so that files never carry database ids.
 """
 
 from datetime import date
@@ -235,7 +235,7 @@ class Convention(models.Model):
         return f"{self.annee_debut}-{self.annee_fin}"
 
     def echeance_bilan(self, annee: int) -> date | None:
-        """The date by which the bilan of ``annee`` must be deliberated and sent, if the rule is set."""
+        """The date by which the bilan of ``annee`` is due, if the convention sets the rule."""
         if not (self.bilan_echeance_jour and self.bilan_echeance_mois):
             return None
         return date(
@@ -291,7 +291,7 @@ class AxeManager(models.Manager):
 
 
 class Axe(models.Model):
-    """A numbered group of actions, nestable up to three levels (pilier > orientation > objectif)."""
+    """A numbered group of actions, nested up to three levels: pilier > orientation > objectif."""
 
     NIVEAU_MAX = 3
 
@@ -354,8 +354,10 @@ class Axe(models.Model):
             raise ValidationError({"parent": "L'axe parent appartient à une autre convention."})
         if self.niveau != self.parent.niveau + 1:
             raise ValidationError(
-                {"niveau": f"Un sous-axe d'un axe de niveau {self.parent.niveau} est de niveau "
-                f"{self.parent.niveau + 1}."}
+                {
+                    "niveau": f"Un sous-axe d'un axe de niveau {self.parent.niveau} est de niveau "
+                    f"{self.parent.niveau + 1}."
+                }
             )
 
 
@@ -401,14 +403,13 @@ class Action(models.Model):
     descriptif = models.TextField("descriptif de l'action projetée", blank=True)
     public_vise = models.TextField("public visé", blank=True)
     territoire_concerne = models.TextField("territoire concerné", blank=True)
-    modalites_echeancier = models.TextField(
-        "modalités de mise en œuvre et échéancier", blank=True
-    )
+    modalites_echeancier = models.TextField("modalités de mise en œuvre et échéancier", blank=True)
     budget_estime = models.DecimalField("budget estimé", null=True, blank=True, **MONTANT)
     indicateurs_suivi = models.TextField("indicateurs de suivi et d'évaluation", blank=True)
     # Dispositif lines of a contrat de ville annex.
-    service_responsable = models.CharField("service responsable du financement", max_length=100,
-                                           blank=True)
+    service_responsable = models.CharField(
+        "service responsable du financement", max_length=100, blank=True
+    )
     unite_compte = models.TextField("unité de compte", blank=True)
     remarques = models.TextField("remarques", blank=True)
 
@@ -625,6 +626,38 @@ class EngagementQuerySet(models.QuerySet):
             .order_by("action__axe__code", "financeur__slug")
         )
 
+    def totaux_en_vigueur_par_convention(self, conventions) -> dict[int, list[tuple]]:
+        """``{convention id: [(période, financeur, total), …]}`` for the tableaux en vigueur.
+
+        One grouped query for a whole page of conventions.
+        """
+        lignes = (
+            self.filter(tableau__en_vigueur=True, tableau__convention__in=conventions)
+            .values(
+                "tableau__convention",
+                "tableau__annee_debut",
+                "tableau__annee_fin",
+                "financeur__nom",
+                "financeur__ordre",
+            )
+            .annotate(total=somme("montant"))
+            .order_by(
+                "tableau__convention",
+                "tableau__annee_debut",
+                "tableau__annee_fin",
+                "financeur__ordre",
+                "financeur__nom",
+            )
+        )
+        totaux: dict[int, list[tuple]] = {}
+        for ligne in lignes:
+            debut, fin = ligne["tableau__annee_debut"], ligne["tableau__annee_fin"]
+            periode = str(debut) if debut == fin else f"{debut}-{fin}"
+            totaux.setdefault(ligne["tableau__convention"], []).append(
+                (periode, ligne["financeur__nom"], ligne["total"])
+            )
+        return totaux
+
     def pour_convention_annee(self, convention: Convention, annee: int):
         """The engagements of the tableau en vigueur of a convention for one year."""
         return self.filter(
@@ -698,7 +731,12 @@ class Engagement(models.Model):
 # --- Multi-year commitments -----------------------------------------------------------------
 
 
-class EngagementPluriannuelManager(models.Manager):
+class EngagementPluriannuelQuerySet(models.QuerySet):
+    def avec_total_tranches(self):
+        return self.annotate(somme_tranches=somme("tranches__montant"))
+
+
+class EngagementPluriannuelManager(models.Manager.from_queryset(EngagementPluriannuelQuerySet)):
     def get_by_natural_key(self, convention_slug, financeur_slug):
         return self.get(convention__slug=convention_slug, financeur__slug=financeur_slug)
 
@@ -800,7 +838,7 @@ class SeanceManager(models.Manager):
 
 
 class Seance(models.Model):
-    """A session of a council, with the figures that the quorum and the votes are checked against."""
+    """A council session, with the figures that the quorum and the votes are checked against."""
 
     territoire = models.ForeignKey(
         Territoire, verbose_name="territoire", on_delete=models.PROTECT, related_name="seances"
@@ -810,8 +848,9 @@ class Seance(models.Model):
     president = models.CharField("président", max_length=200, blank=True)
     secretaire = models.CharField("secrétaire de séance", max_length=200, blank=True)
     date_convocation = models.DateField("date de convocation", null=True, blank=True)
-    membres = models.PositiveSmallIntegerField("nombre de membres du conseil", null=True,
-                                               blank=True)
+    membres = models.PositiveSmallIntegerField(
+        "nombre de membres du conseil", null=True, blank=True
+    )
     membres_en_exercice = models.PositiveSmallIntegerField("membres en exercice")
     presents = models.PositiveSmallIntegerField("présents participant au vote")
     procurations = models.PositiveSmallIntegerField("procurations", default=0)

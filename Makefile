@@ -1,0 +1,39 @@
+# pauvrete — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint pytest fixtures
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate, load the five documents, create the demo accounts, serve.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata fixtures/*.json
+	$(PY) manage.py creer_comptes_demo
+	$(PY) manage.py runserver $(HOST)
+
+## make test: lint, check migrations and fixtures, run every test.
+test: install lint pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m fixtures.generer --check
+
+pytest: install
+	$(VENV)/bin/pytest
+
+## make fixtures: rewrite fixtures/*.json from their transcriptions in fixtures/sources/.
+fixtures: install
+	$(PY) -m fixtures.generer

@@ -1,0 +1,126 @@
+"""Admin screens for bilans, per-action reports, indicators and their values."""
+
+from django.contrib import admin
+from django.db.models import Q
+
+from conventions.admin import ChoixPartagesMixin
+from conventions.formats import euros, nombre
+from conventions.models import somme
+
+from .models import Bilan, Indicateur, Mesure, RapportAction
+
+
+class RapportActionInline(ChoixPartagesMixin, admin.StackedInline):
+    model = RapportAction
+    extra = 0
+    fields = ["action", "realisation", "operateur", "texte"]
+    choix_limites_a_la_convention = ("action",)
+
+    def convention_de(self, obj):
+        return obj.convention if obj else None
+
+
+class MesureInline(ChoixPartagesMixin, admin.TabularInline):
+    model = Mesure
+    extra = 0
+    fields = ["indicateur", "valeur", "commentaire"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicateur__action")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        convention = getattr(request, "_convention_en_cours", None)
+        if db_field.name == "indicateur" and convention is not None:
+            kwargs["queryset"] = Indicateur.objects.filter(
+                action__convention=convention
+            ).select_related("action")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def convention_de(self, obj):
+        return obj.convention if obj else None
+
+
+@admin.register(Bilan)
+class BilanAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "statut",
+        "echeance_affichee",
+        "depenses",
+        "financement_recu",
+        "previsionnel_etat",
+        "previsionnel_collectivite",
+    ]
+    list_filter = ["convention__territoire", "convention__dispositif", "annee", "statut"]
+    list_select_related = ["convention"]
+    search_fields = ["convention__intitule", "remarques"]
+    raw_id_fields = ["tableau_previsionnel"]
+    inlines = [RapportActionInline, MesureInline]
+
+    def get_queryset(self, request):
+        engagements = "tableau_previsionnel__engagements__montant"
+        categorie = "tableau_previsionnel__engagements__financeur__categorie"
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                total_previsionnel_etat=somme(engagements, Q(**{categorie: "etat"})),
+                total_previsionnel_collectivite=somme(
+                    engagements, Q(**{categorie: "collectivite"})
+                ),
+            )
+        )
+
+    @admin.display(description="échéance")
+    def echeance_affichee(self, obj):
+        echeance = obj.echeance
+        return f"{echeance:%d/%m/%Y}" if echeance else "—"
+
+    @admin.display(description="dépenses de la collectivité", ordering="depenses_collectivite")
+    def depenses(self, obj):
+        return euros(obj.depenses_collectivite)
+
+    @admin.display(description="financement de l'État reçu", ordering="financement_etat_recu")
+    def financement_recu(self, obj):
+        return euros(obj.financement_etat_recu)
+
+    @admin.display(description="prévisionnel État", ordering="total_previsionnel_etat")
+    def previsionnel_etat(self, obj):
+        return euros(obj.total_previsionnel_etat)
+
+    @admin.display(
+        description="prévisionnel collectivité", ordering="total_previsionnel_collectivite"
+    )
+    def previsionnel_collectivite(self, obj):
+        return euros(obj.total_previsionnel_collectivite)
+
+
+@admin.register(RapportAction)
+class RapportActionAdmin(admin.ModelAdmin):
+    list_display = ["action", "realisation", "operateur", "bilan"]
+    list_filter = ["realisation", "bilan__annee", "bilan__convention__territoire"]
+    list_select_related = ["action", "bilan__convention"]
+    search_fields = ["operateur", "texte", "action__intitule"]
+    raw_id_fields = ["bilan", "action"]
+
+
+@admin.register(Indicateur)
+class IndicateurAdmin(admin.ModelAdmin):
+    list_display = ["libelle", "action", "unite", "parent", "partie_exhaustive"]
+    list_filter = ["action__convention__territoire", "action__convention", "partie_exhaustive"]
+    list_select_related = ["action", "parent__action"]
+    search_fields = ["libelle", "code", "action__intitule"]
+    raw_id_fields = ["action", "parent"]
+
+
+@admin.register(Mesure)
+class MesureAdmin(admin.ModelAdmin):
+    list_display = ["indicateur", "valeur_affichee", "bilan"]
+    list_filter = ["bilan__annee", "bilan__convention__territoire"]
+    list_select_related = ["indicateur__action", "bilan__convention"]
+    search_fields = ["indicateur__libelle", "commentaire"]
+    raw_id_fields = ["indicateur", "bilan"]
+
+    @admin.display(description="valeur", ordering="valeur")
+    def valeur_affichee(self, obj):
+        return nombre(obj.valeur)

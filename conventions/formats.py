@@ -1,0 +1,38 @@
+"""French display of amounts: « 347 000 € », « 50 200,02 € ».
+
+Thousands are separated by a narrow no-break space (U+202F) and the euro sign follows a no-break
+space (U+00A0), so that an amount never wraps across two lines.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ESPACE_FINE = "\u202f"
+ESPACE_INSECABLE = "\u00a0"
+CENTIME = Decimal("0.01")
+
+
+def arrondi(montant: Decimal) -> Decimal:
+    """Round to the cent, half up as accountants do (not Python's default banker's rounding)."""
+    return Decimal(montant).quantize(CENTIME, rounding=ROUND_HALF_UP)
+
+
+def nombre(valeur: Decimal | int) -> str:
+    """« 5 072 », « 0,5 »: a number in French, with cents only when there are some."""
+    valeur = arrondi(valeur)
+    signe = "-" if valeur < 0 else ""
+    entiers, _, centimes = f"{abs(valeur):.2f}".partition(".")
+    groupes = []
+    while entiers:
+        groupes.insert(0, entiers[-3:])
+        entiers = entiers[:-3]
+    texte = signe + ESPACE_FINE.join(groupes)
+    if centimes != "00":
+        texte += "," + centimes
+    return texte
+
+
+def euros(montant: Decimal | int | None) -> str:
+    """« 347 000 € »; « — » when there is no amount."""
+    if montant is None:
+        return "—"
+    return f"{nombre(montant)}{ESPACE_INSECABLE}€"

@@ -1,0 +1,94 @@
+"""The three roles of the application, as Django groups with their permissions.
+
+- agent: reads everything; fills in the bilans (per-action reports, indicators, mesures);
+- finances: reads everything; edits tableaux des engagements, engagements, avenants, tranches;
+- administrateur: everything, users included (superuser).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+AGENT = "agent"
+FINANCES = "finances"
+ADMINISTRATEUR = "administrateur"
+
+MODELES = {
+    "conventions": [
+        "territoire",
+        "financeur",
+        "convention",
+        "avenant",
+        "axe",
+        "action",
+        "tableauengagements",
+        "totalimprime",
+        "engagement",
+        "engagementpluriannuel",
+        "tranche",
+        "seance",
+        "membreseance",
+        "deliberation",
+        "montantdelibere",
+    ],
+    "bilans": ["bilan", "rapportaction", "indicateur", "mesure"],
+}
+
+ECRITURE = {
+    AGENT: {"bilans": {"bilan": "c", "rapportaction": "acd", "indicateur": "acd", "mesure": "acd"}},
+    FINANCES: {
+        "conventions": {
+            "tableauengagements": "acd",
+            "engagement": "acd",
+            "totalimprime": "acd",
+            "avenant": "acd",
+            "engagementpluriannuel": "acd",
+            "tranche": "acd",
+        }
+    },
+}
+# a: add, c: change, d: delete
+ACTIONS = {"a": "add", "c": "change", "d": "delete"}
+
+
+def _codenames(role: str) -> set[tuple[str, str]]:
+    voulues = {(app, f"view_{modele}") for app, modeles in MODELES.items() for modele in modeles}
+    for app, modeles in ECRITURE.get(role, {}).items():
+        for modele, droits in modeles.items():
+            voulues |= {(app, f"{ACTIONS[lettre]}_{modele}") for lettre in droits}
+    return voulues
+
+
+@transaction.atomic
+def creer_groupes() -> dict[str, Group]:
+    """Create or update the three groups; their permissions are set to exactly the list above."""
+    toutes = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.filter(content_type__app_label__in=MODELES).select_related(
+            "content_type"
+        )
+    }
+    groupes = {}
+    for role in (AGENT, FINANCES, ADMINISTRATEUR):
+        groupe, _ = Group.objects.get_or_create(name=role)
+        if role == ADMINISTRATEUR:
+            groupe.permissions.set(toutes.values())
+        else:
+            groupe.permissions.set([toutes[cle] for cle in sorted(_codenames(role))])
+        groupes[role] = groupe
+    return groupes
+
+
+@transaction.atomic
+def creer_compte(identifiant: str, *, mot_de_passe: str, role: str, nom: str = ""):
+    """Create or reset an account with exactly one role; administrators are superusers."""
+    from django.contrib.auth import get_user_model
+
+    groupes = creer_groupes()
+    utilisateur, _ = get_user_model().objects.get_or_create(username=identifiant)
+    utilisateur.first_name = nom
+    utilisateur.is_staff = True
+    utilisateur.is_superuser = role == ADMINISTRATEUR
+    utilisateur.set_password(mot_de_passe)
+    utilisateur.save()
+    utilisateur.groups.set([groupes[role]])
+    return utilisateur

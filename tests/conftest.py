@@ -1,0 +1,26 @@
+"""Shared pytest fixtures: the five source documents, and clients logged in with each role."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from conventions import roles
+
+FIXTURES = sorted(
+    str(chemin) for chemin in (Path(__file__).resolve().parent.parent / "fixtures").glob("*.json")
+)
+
+
+@pytest.fixture
+def documents(db):
+    """The five documents of ``shared/seeds`` as loaded by ``make run``."""
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def client_admin(db, client):
+    """A client logged in as an administrateur."""
+    roles.creer_compte("admin-test", mot_de_passe="mot-de-passe-test", role=roles.ADMINISTRATEUR)
+    client.login(username="admin-test", password="mot-de-passe-test")
+    return client
