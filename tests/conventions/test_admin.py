@@ -1,0 +1,183 @@
+"""The admin: every list page with a bounded number of queries, French errors, the totals."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+from conventions.models import (
+    Avenant,
+    Deliberation,
+    Engagement,
+    EngagementPluriannuel,
+    MembreSeance,
+    MontantDelibere,
+    Seance,
+    TableauEngagements,
+    TotalImprime,
+    Tranche,
+)
+from tests.conventions.factories import FinanceurFactory, convention_complete
+
+MODELES_ADMIN = sorted(
+    (
+        modele
+        for modele in admin.site._registry
+        if modele._meta.app_label in {"conventions", "bilans"}
+    ),
+    key=lambda modele: modele._meta.label,
+)
+
+
+def peupler(taille: int):
+    """``taille`` conventions, each with ``taille + 1`` actions and every related object."""
+    etat = FinanceurFactory()
+    for _ in range(taille):
+        convention = convention_complete(taille + 1)
+        tableau = convention.tableaux.get()
+        for financeur in (etat, FinanceurFactory(collectivite=True)):
+            TotalImprime.objects.create(tableau=tableau, financeur=financeur, montant=Decimal("1"))
+        Avenant.objects.create(convention=convention, numero=1, annee=2023)
+        pluriannuel = EngagementPluriannuel.objects.create(
+            convention=convention,
+            financeur=etat,
+            montant_total=Decimal("515000"),
+            annee_debut=2023,
+            annee_fin=2025,
+        )
+        for annee in (2023, 2024):
+            Tranche.objects.create(engagement=pluriannuel, annee=annee, montant=Decimal("171667"))
+        bilan = Bilan.objects.create(
+            convention=convention, annee=2023, tableau_previsionnel=tableau
+        )
+        seance = Seance.objects.create(
+            territoire=convention.territoire,
+            organe="Conseil",
+            date=date(2023, 11, 23) + timedelta(days=convention.pk),
+            membres_en_exercice=86,
+            presents=75,
+            procurations=9,
+        )
+        deliberation = Deliberation.objects.create(
+            seance=seance, reference="d", objet="Objet", convention=convention, votes_pour=84
+        )
+        MontantDelibere.objects.create(
+            deliberation=deliberation, financeur=etat, annee=2023, montant=Decimal("171667")
+        )
+        for numero, action in enumerate(convention.actions.all()):
+            RapportAction.objects.create(bilan=bilan, action=action, operateur="CESAM")
+            MembreSeance.objects.create(seance=seance, nom=f"Membre {numero}", presence="present")
+            tout = Indicateur.objects.create(action=action, code="tout", libelle="Tout", unite="p")
+            partie = Indicateur.objects.create(
+                action=action, code="partie", libelle="dont", unite="p", parent=tout
+            )
+            for indicateur in (tout, partie):
+                Mesure.objects.create(indicateur=indicateur, bilan=bilan, valeur=Decimal("3"))
+
+
+def requetes_de_la_liste(client, modele) -> tuple[int, str]:
+    url = reverse(f"admin:{modele._meta.app_label}_{modele._meta.model_name}_changelist")
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(url)
+    assert reponse.status_code == 200
+    return len(requetes), reponse.content.decode()
+
+
+@pytest.mark.parametrize("modele", MODELES_ADMIN, ids=lambda modele: modele._meta.model_name)
+def test_chaque_liste_a_un_nombre_de_requetes_independant_du_nombre_de_lignes(client_admin, modele):
+    peupler(1)
+    petite, _ = requetes_de_la_liste(client_admin, modele)
+    peupler(4)
+    grande, page = requetes_de_la_liste(client_admin, modele)
+    assert modele.objects.count() > 1
+    assert grande == petite, f"{modele._meta.label}: {petite} requêtes puis {grande}"
+    assert grande <= 15
+    assert "Erreur" not in page
+
+
+def test_la_liste_des_tableaux_montre_les_totaux_par_financeur(documents, client_admin):
+    _, page = requetes_de_la_liste(client_admin, TableauEngagements)
+    assert "347\u202f000\u00a0€" in page
+    assert "347\u202f500\u00a0€" in page
+    assert "43\u202f130\u202f000\u00a0€" in page
+    assert "129\u202f530\u202f000\u00a0€" in page
+
+
+def test_la_liste_des_conventions_montre_les_totaux_en_vigueur_par_annee(documents, client_admin):
+    _, page = requetes_de_la_liste(client_admin, Bilan.convention.field.related_model)
+    assert "2023 — État : 347\u202f000\u00a0€" in page
+    assert "2020 — Dijon Métropole : 200\u202f000\u00a0€" in page
+    assert (
+        "2015-2017 — Caisse d&#x27;allocations familiales de la Côte-d&#x27;Or : "
+        "129\u202f530\u202f000\u00a0€" in page
+    )
+
+
+def test_la_liste_des_bilans_montre_depenses_et_financement(documents, client_admin):
+    _, page = requetes_de_la_liste(client_admin, Bilan)
+    assert "879\u202f505\u00a0€" in page
+    assert "31/03/2024" in page
+
+
+def test_un_montant_negatif_saisi_dans_l_admin_affiche_le_message(documents, client_admin):
+    engagement = (
+        Engagement.objects.select_related("tableau")
+        .filter(tableau__libelle__startswith="Version Dijon Métropole retenue")
+        .order_by("pk")
+        .first()
+    )
+    url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
+    reponse = client_admin.post(
+        url,
+        {
+            "tableau": engagement.tableau_id,
+            "action": engagement.action_id,
+            "financeur": engagement.financeur_id,
+            "montant": "-100",
+        },
+    )
+    assert reponse.status_code == 200
+    assert "Le montant « montant » ne peut pas être négatif." in reponse.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.montant > 0
+
+
+def test_un_doublon_saisi_dans_l_admin_affiche_le_message(documents, client_admin):
+    engagement = Engagement.objects.order_by("pk").first()
+    reponse = client_admin.post(
+        reverse("admin:conventions_engagement_add"),
+        {
+            "tableau": engagement.tableau_id,
+            "action": engagement.action_id,
+            "financeur": engagement.financeur_id,
+            "montant": "1",
+        },
+    )
+    assert reponse.status_code == 200
+    assert (
+        "Ce tableau a déjà un montant pour cette action et ce financeur."
+        in reponse.content.decode()
+    )
+
+
+def test_la_fiche_d_un_tableau_s_ouvre_avec_ses_engagements(documents, client_admin):
+    tableau = TableauEngagements.objects.get(libelle="Projection finale sur 2015-2017")
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client_admin.get(
+            reverse("admin:conventions_tableauengagements_change", args=[tableau.pk])
+        )
+    assert reponse.status_code == 200
+    assert reponse.content.decode().count('name="engagements-') >= 35 * 3
+    # Choices of the action and financeur selects are computed once, not once per row.
+    assert len(requetes) < 30
+
+
+def test_les_pages_de_l_admin_demandent_une_connexion(client, documents):
+    reponse = client.get(reverse("admin:conventions_convention_changelist"))
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith(reverse("admin:login"))
