@@ -36,3 +36,44 @@ def euros(montant: Decimal | int | None) -> str:
     if montant is None:
         return "—"
     return f"{nombre(montant)}{ESPACE_INSECABLE}€"
+
+
+MOINS = "\u2212"
+
+
+def ecart_euros(montant: Decimal | None) -> str:
+    """« +7 700 € », « −7 200 € »: a signed difference."""
+    if montant is None:
+        return "—"
+    if montant == 0:
+        return euros(montant)
+    return ("+" if montant > 0 else MOINS) + euros(abs(montant))
+
+
+def pourcentage(taux: Decimal) -> str:
+    """1,00 → « 100 % »."""
+    return f"{nombre(Decimal(taux) * 100)}{ESPACE_INSECABLE}%"
+
+
+MOIS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def date_longue(jour) -> str:
+    """« 31 mars 2024 », « 1er juin 2020 », whatever the active locale."""
+    if jour is None:
+        return "—"
+    numero = "1er" if jour.day == 1 else str(jour.day)
+    return f"{numero} {MOIS[jour.month - 1]} {jour.year}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ControlesConfig(AppConfig):
+    name = "controles"
+    verbose_name = "Contrôles"

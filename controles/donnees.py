@@ -1,0 +1,147 @@
+"""What the checks read, loaded in a fixed number of queries whatever the size of the data.
+
+Sums are computed by the database (grouped ``Sum``); the rules only compare them.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count
+
+from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+from conventions.models import (
+    Action,
+    Deliberation,
+    Engagement,
+    EngagementPluriannuel,
+    Financeur,
+    MembreSeance,
+    MontantDelibere,
+    Seance,
+    TableauEngagements,
+    TotalImprime,
+    Tranche,
+    somme,
+)
+
+
+class Donnees:
+    """A snapshot of the conventions to check and of everything their rules compare."""
+
+    def __init__(self, conventions, *, toutes_les_seances: bool = False):
+        self.conventions = list(conventions.select_related("territoire"))
+        ids = [convention.pk for convention in self.conventions]
+        self.financeurs = {f.pk: f for f in Financeur.objects.all()}
+
+        self.tableaux = list(
+            TableauEngagements.objects.filter(convention__in=ids).select_related("convention")
+        )
+        self._tableaux_par_convention = defaultdict(list)
+        for tableau in self.tableaux:
+            self._tableaux_par_convention[tableau.convention_id].append(tableau)
+        self.actions = {
+            a.pk: a for a in Action.objects.filter(convention__in=ids).select_related("convention")
+        }
+        self._actions_par_convention = defaultdict(list)
+        for action in sorted(self.actions.values(), key=lambda a: (a.ordre, a.code)):
+            self._actions_par_convention[action.convention_id].append(action)
+        engagements = Engagement.objects.filter(tableau__convention__in=ids)
+        # tableau → {(action, financeur): montant}: one engagement per key (unique constraint).
+        self.lignes: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
+        for t, a, f, m in engagements.values_list(
+            "tableau_id", "action_id", "financeur_id", "montant"
+        ):
+            self.lignes[t][(a, f)] = m
+        self.total_par_financeur = self._sommes(engagements, "tableau_id", "financeur_id")
+        self.total_par_categorie = self._sommes(engagements, "tableau_id", "financeur__categorie")
+        self.action_par_categorie = self._sommes(
+            engagements, "tableau_id", "action_id", "financeur__categorie"
+        )
+        self.action_en_vigueur = self._sommes(
+            engagements.filter(tableau__en_vigueur=True), "action_id"
+        )
+        self.totaux_imprimes = list(
+            TotalImprime.objects.filter(tableau__convention__in=ids).values_list(
+                "tableau_id", "financeur_id", "montant"
+            )
+        )
+
+        self.pluriannuels = list(
+            EngagementPluriannuel.objects.filter(convention__in=ids)
+            .select_related("convention", "financeur")
+            .avec_total_tranches()
+        )
+        self.tranches: dict[tuple[int, int], Decimal] = {
+            (e, annee): montant
+            for e, annee, montant in Tranche.objects.filter(
+                engagement__convention__in=ids
+            ).values_list("engagement_id", "annee", "montant")
+        }
+        self.montants_deliberes = list(
+            MontantDelibere.objects.filter(deliberation__convention__in=ids).select_related(
+                "deliberation__seance", "financeur"
+            )
+        )
+
+        self.bilans = list(Bilan.objects.filter(convention__in=ids).select_related("convention"))
+        self.rapports: set[tuple[int, int]] = set(
+            RapportAction.objects.filter(bilan__convention__in=ids).values_list(
+                "bilan_id", "action_id"
+            )
+        )
+        self.indicateurs = {
+            i.pk: i
+            for i in Indicateur.objects.filter(action__convention__in=ids).select_related("action")
+        }
+        self.mesures: dict[tuple[int, int], Decimal] = {
+            (b, i): v
+            for b, i, v in Mesure.objects.filter(bilan__convention__in=ids).values_list(
+                "bilan_id", "indicateur_id", "valeur"
+            )
+        }
+
+        seances = Seance.objects.all()
+        if not toutes_les_seances:
+            seances = seances.filter(deliberations__convention__in=ids).distinct()
+        self.seances = list(seances.order_by("date"))
+        self.deliberations = defaultdict(list)
+        for deliberation in Deliberation.objects.filter(seance__in=self.seances).select_related(
+            "seance"
+        ):
+            self.deliberations[deliberation.seance_id].append(deliberation)
+        self.membres_listes: dict[tuple[int, str], int] = {
+            (s, presence): n
+            for s, presence, n in MembreSeance.objects.filter(seance__in=self.seances)
+            .values("seance_id", "presence")
+            .annotate(n=Count("id"))
+            .values_list("seance_id", "presence", "n")
+        }
+
+    @staticmethod
+    def _sommes(engagements, *cles: str) -> dict:
+        """``{(clé, …): total}`` from one grouped query; a single key is not wrapped in a tuple."""
+        lignes = engagements.values(*cles).annotate(total=somme("montant")).order_by()
+        if len(cles) == 1:
+            return {ligne[cles[0]]: ligne["total"] for ligne in lignes}
+        return {tuple(ligne[cle] for cle in cles): ligne["total"] for ligne in lignes}
+
+    # --- Helpers the rules share ---------------------------------------------------------
+
+    def tableaux_de(self, convention_id: int):
+        return self._tableaux_par_convention.get(convention_id, [])
+
+    def tableau_en_vigueur(self, convention_id: int, annee: int):
+        """The tableau en vigueur for exactly that year, else one whose period covers it."""
+        candidats = [
+            t
+            for t in self.tableaux_de(convention_id)
+            if t.en_vigueur and t.annee_debut <= annee <= t.annee_fin
+        ]
+        candidats.sort(key=lambda t: (t.annee_fin - t.annee_debut, t.annee_debut))
+        return candidats[0] if candidats else None
+
+    def actions_de(self, convention_id: int):
+        return self._actions_par_convention.get(convention_id, [])
+
+    def actions_du_tableau(self, tableau_id: int) -> set[int]:
+        return {action for action, _financeur in self.lignes.get(tableau_id, {})}

@@ -1,0 +1,52 @@
+"""Run the checks: ``controler()`` returns every constat for a set of conventions.
+
+Used by the admin pages, the browser pages and the ``controles`` command. The number of queries
+is fixed: it does not grow with the number of actions, engagements or conventions.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from conventions.models import Convention
+
+from . import regles
+from .constats import Constat, Resume, trier
+from .donnees import Donnees
+
+
+def controler(
+    conventions=None, *, annee: int | None = None, aujourdhui: date | None = None
+) -> list[Constat]:
+    """Every constat on ``conventions`` (all of them by default), optionally for one year."""
+    toutes = conventions is None
+    donnees = Donnees(
+        Convention.objects.all() if toutes else conventions, toutes_les_seances=toutes
+    )
+    aujourdhui = aujourdhui or timezone.localdate()
+    constats = [
+        *regles.cofinancement(donnees),
+        *regles.totaux_imprimes(donnees),
+        *regles.budget_des_fiches(donnees),
+        *regles.pluriannuel(donnees),
+        *regles.bilan_et_engagements(donnees),
+        *regles.indicateurs(donnees),
+        *regles.deliberations(donnees),
+        *regles.calendrier(donnees, aujourdhui),
+        *regles.completude(donnees),
+    ]
+    if annee is not None:
+        constats = [c for c in constats if c.couvre(annee)]
+    return trier(constats)
+
+
+def constats_de(objet, constats: list[Constat]) -> list[Constat]:
+    """The constats an object's page shows: about it, or linked to it."""
+    return [c for c in constats if c.concerne(objet)]
+
+
+def resumes_par_convention(constats: list[Constat]) -> dict[int, Resume]:
+    par_convention: dict[int, list[Constat]] = {}
+    for constat in constats:
+        par_convention.setdefault(constat.convention_id, []).append(constat)
+    return {convention: Resume.de(liste) for convention, liste in par_convention.items()}
