@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Q
 
+from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
 from conventions.formats import euros, nombre
 from conventions.models import somme
@@ -15,6 +16,7 @@ class RapportActionInline(ChoixPartagesMixin, admin.StackedInline):
     extra = 0
     fields = ["action", "realisation", "operateur", "texte"]
     choix_limites_a_la_convention = ("action",)
+    lignes_select_related = ("bilan__convention", "action")
 
     def convention_de(self, obj):
         return obj.convention if obj else None
@@ -24,9 +26,7 @@ class MesureInline(ChoixPartagesMixin, admin.TabularInline):
     model = Mesure
     extra = 0
     fields = ["indicateur", "valeur", "commentaire"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("indicateur__action")
+    lignes_select_related = ("indicateur__action",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         convention = getattr(request, "_convention_en_cours", None)
@@ -41,7 +41,7 @@ class MesureInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Bilan)
-class BilanAdmin(admin.ModelAdmin):
+class BilanAdmin(ConstatsAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "statut",
@@ -50,6 +50,7 @@ class BilanAdmin(admin.ModelAdmin):
         "financement_recu",
         "previsionnel_etat",
         "previsionnel_collectivite",
+        "resume_constats",
     ]
     list_filter = ["convention__territoire", "convention__dispositif", "annee", "statut"]
     list_select_related = ["convention"]

@@ -5,9 +5,10 @@ that the number of queries does not grow with the number of rows.
 """
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+
+from controles.admin import ConstatsAdminMixin
 
 from .formats import euros
 from .models import (
@@ -41,6 +42,11 @@ class ChoixPartagesMixin:
     """
 
     choix_limites_a_la_convention: tuple[str, ...] = ()
+    # What each row's label reads (its ``__str__``), fetched with the rows.
+    lignes_select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.lignes_select_related)
 
     def get_formset(self, request, obj=None, **kwargs):
         request._convention_en_cours = self.convention_de(obj)
@@ -54,8 +60,8 @@ class ChoixPartagesMixin:
         if db_field.name in self.choix_limites_a_la_convention and convention is not None:
             kwargs["queryset"] = db_field.related_model.objects.filter(convention=convention)
         champ = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if champ is None:
-            return champ
+        if champ is None or db_field.related_model is self.parent_model:
+            return champ  # the parent's key is not a select: no choices to compute
         cache = request.__dict__.setdefault("_choix_en_cache", {})
         cle = (self.model, db_field.name)
         if cle not in cache:
@@ -107,19 +113,17 @@ class ActionInline(ChoixPartagesMixin, admin.TabularInline):
     choix_limites_a_la_convention = ("axe",)
 
 
-class TotauxEnVigueurChangeList(ChangeList):
-    """Attach to each convention of the page its totals en vigueur, in one grouped query."""
-
-    def get_results(self, request):
-        super().get_results(request)
-        totaux = Engagement.objects.totaux_en_vigueur_par_convention(self.result_list)
-        for convention in self.result_list:
-            convention.totaux_en_vigueur = totaux.get(convention.pk, [])
-
-
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
-    list_display = ["intitule", "territoire", "dispositif", "periode", "statut", "totaux"]
+class ConventionAdmin(ConstatsAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "intitule",
+        "territoire",
+        "dispositif",
+        "periode",
+        "statut",
+        "totaux",
+        "resume_constats",
+    ]
     list_filter = ["territoire", "dispositif", "statut", "annee_debut"]
     list_select_related = ["territoire"]
     search_fields = ["intitule", "slug", "objet"]
@@ -156,8 +160,18 @@ class ConventionAdmin(admin.ModelAdmin):
         ("Durée et dénonciation", {"fields": ["duree", "denonciation"]}),
     ]
 
-    def get_changelist(self, request, **kwargs):
-        return TotauxEnVigueurChangeList
+    def convention_de(self, obj):
+        return obj.pk
+
+    def constats_de(self, obj, constats):
+        return [c for c in constats if c.convention_id == obj.pk]
+
+    def preparer_page(self, objets):
+        """Totals en vigueur in one grouped query, constats in one run of the checks."""
+        super().preparer_page(objets)
+        totaux = Engagement.objects.totaux_en_vigueur_par_convention(objets)
+        for convention in objets:
+            convention.totaux_en_vigueur = totaux.get(convention.pk, [])
 
     @admin.display(description="période", ordering="annee_debut")
     def periode(self, obj):
@@ -193,7 +207,7 @@ class AxeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ConstatsAdminMixin, admin.ModelAdmin):
     list_display = ["code", "intitule", "convention", "axe", "budget", "action_precedente"]
     list_filter = ["convention__territoire", "convention__dispositif", "convention"]
     list_select_related = ["convention", "axe", "action_precedente__convention"]
@@ -223,6 +237,10 @@ class ActionAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_changelist(self, request, **kwargs):
+        # The action list keeps Django's changelist: constats show on each action's page.
+        return admin.ModelAdmin.get_changelist(self, request, **kwargs)
+
     @admin.display(description="budget estimé", ordering="budget_estime")
     def budget(self, obj):
         return euros(obj.budget_estime)
@@ -236,21 +254,20 @@ class EngagementInline(ChoixPartagesMixin, admin.TabularInline):
     extra = 0
     fields = ["action", "financeur", "montant"]
     choix_limites_a_la_convention = ("action",)
+    lignes_select_related = ("action", "financeur")
 
     def convention_de(self, obj):
         return obj.convention if obj else None
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("action", "financeur")
 
-
-class TotalImprimeInline(admin.TabularInline):
+class TotalImprimeInline(ChoixPartagesMixin, admin.TabularInline):
     model = TotalImprime
     extra = 0
+    lignes_select_related = ("tableau__convention", "financeur")
 
 
 @admin.register(TableauEngagements)
-class TableauEngagementsAdmin(admin.ModelAdmin):
+class TableauEngagementsAdmin(ConstatsAdminMixin, admin.ModelAdmin):
     list_display = [
         "libelle",
         "convention",
@@ -261,6 +278,7 @@ class TableauEngagementsAdmin(admin.ModelAdmin):
         "collectivite",
         "autres",
         "total",
+        "resume_constats",
     ]
     list_filter = [
         "convention__territoire",
@@ -336,9 +354,10 @@ class TotalImprimeAdmin(admin.ModelAdmin):
 # --- Multi-year commitments -----------------------------------------------------------------
 
 
-class TrancheInline(admin.TabularInline):
+class TrancheInline(ChoixPartagesMixin, admin.TabularInline):
     model = Tranche
     extra = 0
+    lignes_select_related = ("engagement__convention", "engagement__financeur")
 
 
 @admin.register(EngagementPluriannuel)
@@ -396,9 +415,10 @@ class SeanceAdmin(admin.ModelAdmin):
     inlines = [DeliberationInline, MembreSeanceInline]
 
 
-class MontantDelibereInline(admin.TabularInline):
+class MontantDelibereInline(ChoixPartagesMixin, admin.TabularInline):
     model = MontantDelibere
     extra = 0
+    lignes_select_related = ("financeur",)
 
 
 @admin.register(Deliberation)
