@@ -77,3 +77,25 @@ def date_longue(jour) -> str:
         return "—"
     numero = "1er" if jour.day == 1 else str(jour.day)
     return f"{numero} {MOIS[jour.month - 1]} {jour.year}"
+
+
+def lire_nombre(texte: str) -> Decimal:
+    """Read a number as people type it: « 347 000 € », « 1 234,50 », « 1234.5 ».
+
+    Spaces, no-break spaces (U+00A0) and narrow no-break spaces (U+202F) group thousands; the
+    decimal separator is a comma (or a point). Raises ``ValueError`` with a French message.
+    """
+    from decimal import InvalidOperation
+
+    nettoye = str(texte).strip().removesuffix("€").strip()
+    for espace in (" ", ESPACE_INSECABLE, ESPACE_FINE, "\t"):
+        nettoye = nettoye.replace(espace, "")
+    if nettoye.count(",") == 1 and "." not in nettoye:
+        nettoye = nettoye.replace(",", ".")
+    try:
+        valeur = Decimal(nettoye)
+    except InvalidOperation:
+        raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).") from None
+    if not valeur.is_finite():
+        raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).")
+    return valeur

@@ -79,9 +79,12 @@ def creer_groupes() -> dict[str, Group]:
 
 
 @transaction.atomic
-def creer_compte(identifiant: str, *, mot_de_passe: str, role: str, nom: str = ""):
-    """Create or reset an account with exactly one role; administrators are superusers."""
+def creer_compte(identifiant: str, *, mot_de_passe: str, role: str, nom: str = "", territoires=()):
+    """Create or reset an account with exactly one role and the territoires it follows;
+    administrators are superusers and see every territoire."""
     from django.contrib.auth import get_user_model
+
+    from comptes.models import Profil
 
     groupes = creer_groupes()
     utilisateur, _ = get_user_model().objects.get_or_create(username=identifiant)
@@ -91,4 +94,6 @@ def creer_compte(identifiant: str, *, mot_de_passe: str, role: str, nom: str = "
     utilisateur.set_password(mot_de_passe)
     utilisateur.save()
     utilisateur.groups.set([groupes[role]])
+    profil, _ = Profil.objects.get_or_create(utilisateur=utilisateur)
+    profil.territoires.set(territoires)
     return utilisateur

@@ -1,22 +1,47 @@
-"""URLs: the admin, and the root that leads to the login page or, once logged in, to the admin."""
+"""URLs: the browser pages, authentication (password reset included) and the admin."""
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 admin.site.site_header = "Pauvreté — suivi des conventions"
 admin.site.site_title = "Pauvreté"
 admin.site.index_title = "Conventions, engagements et bilans"
 
-
-@login_required
-def accueil(request):
-    """Until the browser pages exist, a logged-in user works in the admin."""
-    return redirect("admin:index")
-
-
 urlpatterns = [
-    path("", accueil, name="accueil"),
+    path("", include("conventions.urls")),
+    path("", include("bilans.urls")),
+    path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "compte/mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "compte/mot-de-passe/change/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "compte/mot-de-passe-oublie/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "compte/mot-de-passe-oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "compte/reinitialiser/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "compte/reinitialiser/fait/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -19,17 +19,17 @@ RACINE = Path(__file__).resolve().parent.parent
 def test_la_racine_mene_a_la_connexion(client, db):
     reponse = client.get("/")
     assert reponse.status_code == 302
-    assert reponse["Location"].startswith(reverse("admin:login"))
+    assert reponse["Location"] == "/compte/connexion/?next=/"
     page = client.get(reponse["Location"])
     assert page.status_code == 200
     assert 'lang="fr"' in page.content.decode()
-    assert "Nom d’utilisateur" in page.content.decode()
+    assert '<label for="id_username">Identifiant</label>' in page.content.decode()
 
 
-def test_une_fois_connecte_la_racine_mene_a_l_admin(client_admin):
+def test_une_fois_connecte_la_racine_est_le_tableau_de_bord(client_admin):
     reponse = client_admin.get("/")
-    assert reponse.status_code == 302
-    assert reponse["Location"] == reverse("admin:index")
+    assert reponse.status_code == 200
+    assert "<h1>Tableau de bord</h1>" in reponse.content.decode()
 
 
 def test_comptes_de_demonstration_un_par_role_et_sans_doublon(db, settings):

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from conventions import roles
+from conventions.models import Territoire
 
 COMPTES = [
     # (identifiant, mot de passe, rôle, nom affiché)
@@ -23,9 +24,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Les comptes de démonstration ne sont créés que si DEBUG est actif.")
+        # The demo accounts follow every territoire loaded (Dijon Métropole with the fixtures).
+        territoires = list(Territoire.objects.all())
         with transaction.atomic():
             for identifiant, mot_de_passe, role, nom in COMPTES:
-                roles.creer_compte(identifiant, mot_de_passe=mot_de_passe, role=role, nom=nom)
+                roles.creer_compte(
+                    identifiant,
+                    mot_de_passe=mot_de_passe,
+                    role=role,
+                    nom=nom,
+                    territoires=territoires,
+                )
         self.stdout.write("Comptes de démonstration (identifiant / mot de passe / rôle) :")
         for identifiant, mot_de_passe, role, _nom in COMPTES:
             self.stdout.write(f"  {identifiant:<10} {mot_de_passe:<20} {role}")

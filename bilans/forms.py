@@ -1,0 +1,72 @@
+"""Forms agents fill in: an action's report and its indicators' values for a bilan."""
+
+from decimal import Decimal
+
+from django import forms
+
+from conventions.formats import lire_nombre, nombre
+
+from .models import RapportAction
+
+
+class RapportActionForm(forms.ModelForm):
+    class Meta:
+        model = RapportAction
+        fields = ["realisation", "operateur", "texte"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 6})}
+
+
+class NombreFrancaisField(forms.CharField):
+    """A number typed as people type it (« 1 234,5 »), read as a Decimal ≥ 0."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            nombre_lu = lire_nombre(value)
+        except ValueError as erreur:
+            raise forms.ValidationError(str(erreur)) from None
+        if nombre_lu < 0:
+            raise forms.ValidationError("La valeur d'un indicateur ne peut pas être négative.")
+        if nombre_lu != nombre_lu.quantize(Decimal("0.01")):
+            raise forms.ValidationError("Deux décimales au plus.")
+        return nombre_lu
+
+
+class MesuresForm(forms.Form):
+    """One field per indicator of an action; a part may not exceed its whole."""
+
+    def __init__(self, *args, indicateurs, valeurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicateurs = indicateurs
+        for indicateur in indicateurs:
+            valeur = valeurs.get(indicateur.pk)
+            self.fields[self.nom(indicateur)] = NombreFrancaisField(
+                label=indicateur.libelle,
+                required=False,
+                initial=None if valeur is None else nombre(valeur),
+                help_text=indicateur.unite,
+            )
+
+    @staticmethod
+    def nom(indicateur) -> str:
+        return f"indicateur_{indicateur.pk}"
+
+    def clean(self):
+        donnees = super().clean()
+        for indicateur in self.indicateurs:
+            if not indicateur.parent_id:
+                continue
+            partie = donnees.get(self.nom(indicateur))
+            tout = donnees.get(f"indicateur_{indicateur.parent_id}")
+            if partie is not None and tout is not None and partie > tout:
+                self.add_error(
+                    self.nom(indicateur),
+                    f"« {indicateur.libelle} » ({nombre(partie)}) ne peut pas dépasser "
+                    f"« {indicateur.parent.libelle} » ({nombre(tout)}).",
+                )
+        return donnees
+
+    def valeurs(self) -> dict:
+        return {i: self.cleaned_data.get(self.nom(i)) for i in self.indicateurs}

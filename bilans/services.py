@@ -1,0 +1,23 @@
+"""Writes on bilans: an action's report and its indicators, saved together or not at all."""
+
+from django.db import transaction
+
+from .models import Bilan, Mesure, RapportAction
+
+
+@transaction.atomic
+def enregistrer_rapport(*, bilan: Bilan, rapport: RapportAction, valeurs: dict) -> None:
+    """Save the report and the values of its indicators (an empty value removes the mesure)."""
+    rapport.bilan = bilan
+    rapport.full_clean()
+    rapport.save()
+    for indicateur, valeur in valeurs.items():
+        if valeur is None:
+            Mesure.objects.filter(indicateur=indicateur, bilan=bilan).delete()
+            continue
+        mesure, _ = Mesure.objects.get_or_create(
+            indicateur=indicateur, bilan=bilan, defaults={"valeur": valeur}
+        )
+        mesure.valeur = valeur
+        mesure.full_clean()
+        mesure.save()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bilans"
+
+urlpatterns = [
+    path("conventions/<slug:slug>/bilans/<int:annee>/", views.bilan_detail, name="detail"),
+    path(
+        "conventions/<slug:slug>/bilans/<int:annee>/comparaison/",
+        views.comparaison_bilan,
+        name="comparaison",
+    ),
+]

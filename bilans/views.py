@@ -1,0 +1,154 @@
+"""Browser pages of bilans: per-action reports and indicators, filled in by agents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from comptes.acces import conventions_de, exiger, peut_exporter, peut_remplir_les_bilans
+from controles.constats import Resume
+from controles.services import constats_de, controler
+from conventions import selectors
+from conventions.exports import reponse_export
+from conventions.graphiques import barres
+from conventions.models import Convention
+
+from .forms import MesuresForm, RapportActionForm
+from .models import Bilan, Indicateur, Mesure, RapportAction
+from .services import enregistrer_rapport
+
+
+def _bilan(request, slug, annee) -> Bilan:
+    return get_object_or_404(
+        Bilan.objects.filter(convention__in=conventions_de(request.user)).select_related(
+            "convention", "tableau_previsionnel"
+        ),
+        convention__slug=slug,
+        annee=annee,
+    )
+
+
+def _sections(bilan, donnees_postees=None, action_postee=None):
+    """One section per action reported on: the report, its indicators and their forms."""
+    rapports = list(
+        RapportAction.objects.filter(bilan=bilan)
+        .select_related("action")
+        .order_by("action__ordre", "action__code")
+    )
+    indicateurs = list(
+        Indicateur.objects.filter(action__in=[r.action_id for r in rapports])
+        .select_related("parent")
+        .order_by("ordre", "code")
+    )
+    valeurs = dict(Mesure.objects.filter(bilan=bilan).values_list("indicateur_id", "valeur"))
+    sections = []
+    for rapport in rapports:
+        siens = [i for i in indicateurs if i.action_id == rapport.action_id]
+        postee = action_postee == rapport.action.code
+        donnees = donnees_postees if postee else None
+        sections.append(
+            {
+                "rapport": rapport,
+                "indicateurs": [
+                    {"indicateur": i, "valeur": valeurs.get(i.pk), "partie": bool(i.parent_id)}
+                    for i in siens
+                ],
+                "form_rapport": RapportActionForm(
+                    donnees, instance=rapport, prefix=f"r{rapport.pk}"
+                ),
+                "form_mesures": MesuresForm(
+                    donnees, indicateurs=siens, valeurs=valeurs, prefix=f"m{rapport.pk}"
+                ),
+            }
+        )
+    return sections
+
+
+@login_required
+def bilan_detail(request, slug, annee):
+    bilan = _bilan(request, slug, annee)
+    peut_remplir = peut_remplir_les_bilans(request.user)
+    sections = None
+    if request.method == "POST":
+        exiger(peut_remplir)
+        code = request.POST.get("action")
+        sections = _sections(bilan, request.POST, code)
+        section = next((s for s in sections if s["rapport"].action.code == code), None)
+        if section is None:
+            messages.error(request, f"Action inconnue dans ce bilan : « {code} ».")
+            return redirect(request.path)
+        if section["form_rapport"].is_valid() and section["form_mesures"].is_valid():
+            enregistrer_rapport(
+                bilan=bilan,
+                rapport=section["form_rapport"].save(commit=False),
+                valeurs=section["form_mesures"].valeurs(),
+            )
+            constats = constats_de(
+                bilan, controler(Convention.objects.filter(pk=bilan.convention_id))
+            )
+            messages.success(
+                request,
+                f"Action {code} enregistrée. Contrôles du bilan : {Resume.de(constats)}.",
+            )
+            return redirect(f"{request.path}#action-{slugify(code)}")
+        messages.error(request, f"Action {code} : corrigez les erreurs signalées ci-dessous.")
+    if sections is None:
+        sections = _sections(bilan)
+    constats = constats_de(bilan, controler(Convention.objects.filter(pk=bilan.convention_id)))
+    return render(
+        request,
+        "bilans/bilan.html",
+        {
+            "bilan": bilan,
+            "convention": bilan.convention,
+            "sections": sections,
+            "peut_remplir": peut_remplir,
+            "constats": constats,
+            "resume": Resume.de(constats),
+        },
+    )
+
+
+@login_required
+def comparaison_bilan(request, slug, annee):
+    bilan = _bilan(request, slug, annee)
+    en_vigueur, realise, lignes = selectors.comparer_bilan(bilan)
+    comparaisons = [ligne["comparaison"] for ligne in lignes]
+    format_ = request.GET.get("export")
+    if format_ in {"csv", "xlsx"}:
+        exiger(peut_exporter(request.user))
+        entetes = [
+            "Code",
+            "Intitulé",
+            "Tableau en vigueur",
+            "Prévisionnel du bilan",
+            "Écart (€)",
+            "Écart (%)",
+            "Réalisé",
+        ]
+        valeurs = [
+            [c.code, c.intitule, c.avant, c.apres, c.ecart, c.ecart_pourcent, ligne["realise"]]
+            for c, ligne in zip(comparaisons, lignes, strict=True)
+        ]
+        return reponse_export(format_, f"{slug}-bilan-{annee}", entetes, valeurs)
+    series = [
+        ("Tableau en vigueur", [c.avant for c in comparaisons]),
+        ("Prévisionnel du bilan", [c.apres for c in comparaisons]),
+    ]
+    if realise:
+        series.append(("Réalisé", [ligne["realise"] for ligne in lignes]))
+    return render(
+        request,
+        "bilans/comparaison_bilan.html",
+        {
+            "bilan": bilan,
+            "convention": bilan.convention,
+            "en_vigueur": en_vigueur,
+            "realise": realise,
+            "lignes": lignes,
+            "graphique": barres([c.code for c in comparaisons], series),
+            "peut_exporter": peut_exporter(request.user),
+            "retour": reverse("bilans:detail", args=[slug, annee]),
+        },
+    )

@@ -1,0 +1,38 @@
+"""django-filter filters of the dashboard."""
+
+import django_filters
+
+from .models import Convention, TableauEngagements, Territoire
+
+
+class TableauDeBordFilter(django_filters.FilterSet):
+    territoire = django_filters.ModelChoiceFilter(
+        field_name="convention__territoire",
+        queryset=Territoire.objects.none(),
+        label="Territoire",
+        empty_label="Tous",
+    )
+    dispositif = django_filters.ChoiceFilter(
+        field_name="convention__dispositif",
+        choices=Convention.Dispositif.choices,
+        label="Dispositif",
+        empty_label="Tous",
+    )
+    annee = django_filters.NumberFilter(method="filtrer_annee", label="Année")
+    statut = django_filters.ChoiceFilter(
+        field_name="convention__statut",
+        choices=Convention.Statut.choices,
+        label="Statut",
+        empty_label="Tous",
+    )
+
+    class Meta:
+        model = TableauEngagements
+        fields = []
+
+    def __init__(self, *args, territoires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["territoire"].queryset = territoires
+
+    def filtrer_annee(self, queryset, name, value):
+        return queryset.pour_annee(int(value))

@@ -1,0 +1,330 @@
+"""Reads for the browser pages: the annex layout of a tableau and the comparisons.
+
+Every amount is summed by the database; Python only arranges the rows.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from .models import Action, Axe, Engagement, Financeur, TableauEngagements, somme
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Ligne:
+    """A row of the annex: an axe heading, an action, a subtotal, the total."""
+
+    nature: str  # "axe", "action", "sous_total", "total"
+    code: str
+    intitule: str
+    montants: list[Decimal | None] = field(default_factory=list)
+    niveau: int = 1
+    action: Action | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((m for m in self.montants if m is not None), ZERO)
+
+
+@dataclass
+class Annexe:
+    tableau: TableauEngagements
+    financeurs: list[Financeur]
+    lignes: list[Ligne]
+    total: Ligne
+    part_collectivite: Decimal | None  # collectivité / État, e.g. 1.00
+    cofinancement_respecte: bool | None
+
+
+def _par(cle: str, lignes) -> dict:
+    return {(ligne[cle], ligne["financeur"]): ligne["total"] for ligne in lignes}
+
+
+def annexe(tableau: TableauEngagements) -> Annexe:
+    """The tableau laid out as the convention's annex: axes as group rows, one column per
+    financeur, a subtotal per axe (its sub-axes included), the total and the cofinancement."""
+    engagements = Engagement.objects.filter(tableau=tableau)
+    financeurs = list(
+        Financeur.objects.filter(engagements__tableau=tableau).distinct().order_by("ordre", "nom")
+    )
+    montants = {
+        (e["action"], e["financeur"]): e["montant"]
+        for e in engagements.values("action", "financeur", "montant")
+    }
+    sous_totaux: dict[tuple[int, int], Decimal] = {}
+    for chemin in ("action__axe", "action__axe__parent", "action__axe__parent__parent"):
+        groupes = (
+            engagements.exclude(**{f"{chemin}__isnull": True})
+            .values(chemin, "financeur")
+            .annotate(total=somme("montant"))
+            .order_by()
+        )
+        for (axe, financeur), total in _par(chemin, groupes).items():
+            sous_totaux[(axe, financeur)] = sous_totaux.get((axe, financeur), ZERO) + total
+    totaux = {
+        ligne["financeur"]: ligne["total"]
+        for ligne in engagements.values("financeur").annotate(total=somme("montant")).order_by()
+    }
+    actions = [
+        a
+        for a in Action.objects.filter(convention=tableau.convention_id).order_by("ordre", "code")
+        if any((a.pk, f.pk) in montants for f in financeurs)
+    ]
+    axes = list(Axe.objects.filter(convention=tableau.convention_id).order_by("ordre", "code"))
+    axes_utiles = {axe for (axe, _f) in sous_totaux}
+
+    lignes: list[Ligne] = []
+
+    def ligne_action(action):
+        return Ligne(
+            "action",
+            action.code,
+            action.intitule,
+            [montants.get((action.pk, f.pk)) for f in financeurs],
+            action=action,
+        )
+
+    def parcourir(parent_id, niveau):
+        for axe in (a for a in axes if a.parent_id == parent_id and a.pk in axes_utiles):
+            lignes.append(Ligne("axe", axe.code, axe.intitule, niveau=niveau))
+            lignes.extend(ligne_action(a) for a in actions if a.axe_id == axe.pk)
+            parcourir(axe.pk, niveau + 1)
+            lignes.append(
+                Ligne(
+                    "sous_total",
+                    axe.code,
+                    f"Sous-total {axe.intitule}",
+                    [sous_totaux.get((axe.pk, f.pk), ZERO) for f in financeurs],
+                    niveau=niveau,
+                )
+            )
+
+    parcourir(None, 1)
+    lignes.extend(ligne_action(a) for a in actions if a.axe_id is None)
+    total = Ligne("total", "", "Total", [totaux.get(f.pk, ZERO) for f in financeurs])
+
+    etat = sum((totaux.get(f.pk, ZERO) for f in financeurs if f.categorie == "etat"), ZERO)
+    collectivite = sum(
+        (totaux.get(f.pk, ZERO) for f in financeurs if f.categorie == "collectivite"), ZERO
+    )
+    taux = tableau.convention.taux_cofinancement
+    part = (collectivite / etat).quantize(Decimal("0.0001")) if etat else None
+    respecte = None if taux is None or part is None else collectivite >= taux * etat
+    return Annexe(tableau, financeurs, lignes, total, part, respecte)
+
+
+# --- Comparisons ----------------------------------------------------------------------------
+
+
+@dataclass
+class Comparaison:
+    """One action compared between two sources (versions, years, bilan…), per financeur."""
+
+    code: str
+    intitule: str
+    avant: Decimal | None
+    apres: Decimal | None
+    statut: str  # "ajoutée", "retirée", "modifiée", "identique"
+    action: Action | None = None
+
+    @property
+    def ecart(self) -> Decimal:
+        return (self.apres or ZERO) - (self.avant or ZERO)
+
+    @property
+    def ecart_pourcent(self) -> Decimal | None:
+        if not self.avant:
+            return None
+        return (self.ecart * 100 / self.avant).quantize(Decimal("0.1"))
+
+
+def resume_statuts(lignes: list[Comparaison]) -> str:
+    """« 1 ajoutée, 1 modifiée, 5 identiques »."""
+    comptes: dict[str, int] = {}
+    for ligne in lignes:
+        comptes[ligne.statut] = comptes.get(ligne.statut, 0) + 1
+    return ", ".join(f"{n} {statut}{'s' if n > 1 else ''}" for statut, n in sorted(comptes.items()))
+
+
+def _statut(avant, apres) -> str:
+    if avant is None:
+        return "ajoutée"
+    if apres is None:
+        return "retirée"
+    return "identique" if avant == apres else "modifiée"
+
+
+def _totaux_par_action(tableau, categories=("etat", "collectivite")) -> dict[int, Decimal]:
+    """``{action id: total}`` of a tableau for the given financeur categories."""
+    if tableau is None:
+        return {}
+    lignes = (
+        Engagement.objects.filter(tableau=tableau, financeur__categorie__in=categories)
+        .values("action")
+        .annotate(total=somme("montant"))
+        .order_by()
+    )
+    return {ligne["action"]: ligne["total"] for ligne in lignes}
+
+
+def comparer_versions(avant: TableauEngagements, apres: TableauEngagements):
+    """Actions added, removed and changed between two versions of the same period (all
+    financeurs together)."""
+    montants_avant = _totaux_par_action(avant, categories=_toutes_categories())
+    montants_apres = _totaux_par_action(apres, categories=_toutes_categories())
+    actions = Action.objects.filter(pk__in=set(montants_avant) | set(montants_apres)).order_by(
+        "ordre", "code"
+    )
+    return [
+        Comparaison(
+            a.code,
+            a.intitule,
+            montants_avant.get(a.pk),
+            montants_apres.get(a.pk),
+            _statut(montants_avant.get(a.pk), montants_apres.get(a.pk)),
+            a,
+        )
+        for a in actions
+    ]
+
+
+def _toutes_categories():
+    return [choix for choix, _ in Financeur.Categorie.choices]
+
+
+def comparer_annees(convention, annee: int):
+    """Each action of a convention's year against the action it continues (its lineage), in
+    the tableau en vigueur of its own convention and year."""
+    actuel = (
+        TableauEngagements.objects.en_vigueur().pour_annee(annee).filter(convention=convention)
+    ).first()
+    montants = _totaux_par_action(actuel, categories=_toutes_categories())
+    actions = list(
+        Action.objects.filter(pk__in=montants)
+        .select_related("action_precedente__convention")
+        .order_by("ordre", "code")
+    )
+    precedentes = {a.action_precedente for a in actions if a.action_precedente}
+    conventions = {p.convention for p in precedentes}
+    anciens = TableauEngagements.objects.en_vigueur().filter(convention__in=conventions)
+    montants_anciens = {
+        ligne["action"]: ligne["total"]
+        for ligne in Engagement.objects.filter(tableau__in=anciens, action__in=precedentes)
+        .values("action")
+        .annotate(total=somme("montant"))
+        .order_by()
+    }
+    lignes = []
+    for action in actions:
+        precedente = action.action_precedente
+        avant = montants_anciens.get(precedente.pk) if precedente else None
+        lignes.append(
+            Comparaison(
+                action.code,
+                action.intitule,
+                avant,
+                montants[action.pk],
+                "nouvelle" if precedente is None else _statut(avant, montants[action.pk]),
+                action,
+            )
+        )
+    return actuel, lignes
+
+
+def comparer_bilan(bilan):
+    """Per action: the tableau en vigueur of the bilan's year against the bilan's budget
+    prévisionnel (and the réalisé, when a tableau of that nature exists)."""
+    tableaux = TableauEngagements.objects.filter(convention=bilan.convention_id).pour_annee(
+        bilan.annee
+    )
+    en_vigueur = tableaux.filter(en_vigueur=True).first()
+    realise = tableaux.filter(nature=TableauEngagements.Nature.REALISE).first()
+    categories = _toutes_categories()
+    vigueur = _totaux_par_action(en_vigueur, categories)
+    prevu = _totaux_par_action(bilan.tableau_previsionnel, categories)
+    fait = _totaux_par_action(realise, categories)
+    actions = Action.objects.filter(pk__in=set(vigueur) | set(prevu) | set(fait)).order_by(
+        "ordre", "code"
+    )
+    return (
+        en_vigueur,
+        realise,
+        [
+            {
+                "comparaison": Comparaison(
+                    a.code,
+                    a.intitule,
+                    vigueur.get(a.pk),
+                    prevu.get(a.pk),
+                    _statut(vigueur.get(a.pk), prevu.get(a.pk)),
+                    a,
+                ),
+                "realise": fait.get(a.pk),
+            }
+            for a in actions
+        ],
+    )
+
+
+def lignee(action: Action) -> list[Action]:
+    """The action and those it continues or that continue it, oldest first."""
+    chaine = [action]
+    courant = action
+    while courant.action_precedente_id:
+        courant = Action.objects.select_related("convention").get(pk=courant.action_precedente_id)
+        chaine.insert(0, courant)
+    suivantes = list(action.actions_suivantes.select_related("convention"))
+    while suivantes:
+        chaine.extend(suivantes)
+        suivantes = list(
+            Action.objects.filter(action_precedente__in=suivantes).select_related("convention")
+        )
+    return chaine
+
+
+def montants_par_annee(actions: list[Action]):
+    """Rows ``{annee, convention, code, financeur, total}`` of the tableaux en vigueur."""
+    return list(
+        Engagement.objects.filter(action__in=actions, tableau__en_vigueur=True)
+        .values(
+            "tableau__annee_debut",
+            "tableau__annee_fin",
+            "action__code",
+            "action__convention__intitule",
+            "financeur__nom",
+            "financeur__ordre",
+        )
+        .annotate(total=somme("montant"))
+        .order_by("tableau__annee_debut", "financeur__ordre")
+    )
+
+
+def recherche(conventions, texte: str):
+    """Actions, operators and indicators whose words contain ``texte``, across conventions."""
+    from bilans.models import Indicateur, RapportAction
+
+    actions = (
+        Action.objects.filter(convention__in=conventions)
+        .filter(
+            Q(intitule__icontains=texte)
+            | Q(code__iexact=texte)
+            | Q(intitule_fiche__icontains=texte)
+            | Q(descriptif__icontains=texte)
+        )
+        .select_related("convention")
+        .order_by("-convention__annee_debut", "ordre")[:50]
+    )
+    operateurs = (
+        RapportAction.objects.filter(bilan__convention__in=conventions, operateur__icontains=texte)
+        .select_related("action__convention", "bilan")
+        .order_by("-bilan__annee", "action__ordre")[:50]
+    )
+    indicateurs = (
+        Indicateur.objects.filter(action__convention__in=conventions, libelle__icontains=texte)
+        .select_related("action__convention")
+        .order_by("action__ordre", "ordre")[:50]
+    )
+    return list(actions), list(operateurs), list(indicateurs)

@@ -1,0 +1,94 @@
+"""django-tables2 tables of the browser pages; the views' querysets do the joins and sums."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from controles.admin import badge
+
+from .formats import euros, pourcentage
+from .models import TableauEngagements
+
+
+class MontantColumn(tables.Column):
+    """An amount, right-aligned, as « 347 000 € »."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "montant"}, "th": {"class": "montant"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return euros(value)
+
+    def value(self, value):
+        return value
+
+
+class TableauDeBordTable(tables.Table):
+    """Conventions by territoire and year (one row per tableau en vigueur)."""
+
+    territoire = tables.Column(accessor="convention__territoire__nom", verbose_name="Territoire")
+    convention = tables.Column(accessor="convention__intitule", verbose_name="Convention")
+    dispositif = tables.Column(accessor="convention__dispositif", verbose_name="Dispositif")
+    periode = tables.Column(accessor="annee_debut", verbose_name="Année")
+    total_etat = MontantColumn(verbose_name="État")
+    total_collectivite = MontantColumn(verbose_name="Collectivité")
+    total_autres = MontantColumn(verbose_name="Autres financeurs")
+    cofinancement = tables.Column(empty_values=(), orderable=False, verbose_name="Cofinancement")
+    constats = tables.Column(empty_values=(), orderable=False, verbose_name="Constats")
+
+    class Meta:
+        model = TableauEngagements
+        fields = []
+        sequence = (
+            "territoire",
+            "convention",
+            "dispositif",
+            "periode",
+            "total_etat",
+            "total_collectivite",
+            "total_autres",
+            "cofinancement",
+            "constats",
+        )
+        order_by = ("-periode", "territoire")
+        attrs = {"class": "tableau-donnees"}
+        template_name = "includes/table.html"
+
+    def render_convention(self, record):
+        url = reverse("conventions:detail", args=[record.convention.slug])
+        return format_html(
+            '<a href="{}?periode={}">{}</a>', url, record.periode, record.convention.intitule
+        )
+
+    def render_dispositif(self, record):
+        return record.convention.get_dispositif_display()
+
+    def render_periode(self, record):
+        return record.periode
+
+    def render_cofinancement(self, record):
+        return statut_cofinancement(
+            record.convention.taux_cofinancement, record.total_etat, record.total_collectivite
+        )
+
+    def render_constats(self, record):
+        return badge(getattr(record, "constats", []))
+
+    def value_constats(self, record):
+        return str(len(getattr(record, "constats", [])))
+
+    def value_cofinancement(self, record):
+        return statut_cofinancement(
+            record.convention.taux_cofinancement, record.total_etat, record.total_collectivite
+        )
+
+
+def statut_cofinancement(taux, etat, collectivite) -> str:
+    """« respecté (≥ 100 %) », « non respecté (≥ 100 %) » or « sans règle », in words."""
+    if taux is None:
+        return "sans règle"
+    if not etat:
+        return "sans financement de l'État"
+    respecte = collectivite >= taux * etat
+    return f"{'respecté' if respecte else 'non respecté'} (≥ {pourcentage(taux)})"

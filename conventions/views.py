@@ -1,0 +1,304 @@
+"""Browser pages of conventions: dashboard, convention, action, comparisons, search.
+
+Every view reads through ``comptes.acces.conventions_de(user)``: a user only reaches the
+conventions of the territoires they follow (404 otherwise).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+
+from comptes.acces import conventions_de, exiger, peut_exporter, role_de, territoires_de
+from controles.constats import Regle, Resume
+from controles.services import constats_de, controler
+
+from . import selectors
+from .exports import reponse_export
+from .filters import TableauDeBordFilter
+from .graphiques import barres
+from .models import Action, Convention, TableauEngagements
+from .tables import TableauDeBordTable
+
+
+def _chevauche(constat, tableau) -> bool:
+    return constat.annees is None or (
+        constat.annees[0] <= tableau.annee_fin and constat.annees[1] >= tableau.annee_debut
+    )
+
+
+def _export_demande(request) -> str | None:
+    format_ = request.GET.get("export")
+    if format_ in {"csv", "xlsx"}:
+        exiger(peut_exporter(request.user))
+        return format_
+    return None
+
+
+@login_required
+def tableau_de_bord(request):
+    conventions = conventions_de(request.user)
+    tableaux = (
+        TableauEngagements.objects.en_vigueur()
+        .filter(convention__in=conventions)
+        .select_related("convention__territoire")
+        .avec_totaux()
+    )
+    filtre = TableauDeBordFilter(
+        request.GET or None, queryset=tableaux, territoires=territoires_de(request.user)
+    )
+    table = TableauDeBordTable(filtre.qs)
+    constats = controler(conventions)
+    format_ = _export_demande(request)
+    RequestConfig(request, paginate=False if format_ else {"per_page": 25}).configure(table)
+    lignes = table.rows if format_ else table.paginated_rows
+    for ligne in lignes:
+        tableau = ligne.record
+        tableau.constats = [
+            c
+            for c in constats
+            if c.convention_id == tableau.convention_id and _chevauche(c, tableau)
+        ]
+    if format_:
+        donnees = list(table.as_values())
+        return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:])
+    calendrier = [c for c in constats if c.code == Regle.CALENDRIER]
+    return render(
+        request,
+        "conventions/tableau_de_bord.html",
+        {
+            "filtre": filtre,
+            "table": table,
+            "calendrier": calendrier,
+            "resume": Resume.de(constats),
+            "peut_exporter": peut_exporter(request.user),
+        },
+    )
+
+
+def _periodes(convention):
+    """The periods of a convention's tableaux, newest first: ``[(clé, libellé), …]``."""
+    vues = []
+    for debut, fin in (
+        convention.tableaux.values_list("annee_debut", "annee_fin")
+        .distinct()
+        .order_by("-annee_debut", "annee_fin")
+    ):
+        cle = str(debut) if debut == fin else f"{debut}-{fin}"
+        vues.append((cle, debut, fin))
+    return vues
+
+
+def _tableau_choisi(request, convention):
+    periodes = _periodes(convention)
+    if not periodes:
+        return periodes, None, []
+    demandee = request.GET.get("periode")
+    cle, debut, fin = next((p for p in periodes if p[0] == demandee), periodes[0])
+    versions = list(
+        convention.tableaux.filter(annee_debut=debut, annee_fin=fin).order_by(
+            "-en_vigueur", "libelle"
+        )
+    )
+    version = request.GET.get("version")
+    tableau = next((t for t in versions if str(t.pk) == version), versions[0])
+    return periodes, tableau, versions
+
+
+@login_required
+def convention_detail(request, slug):
+    convention = get_object_or_404(
+        conventions_de(request.user).select_related("territoire"), slug=slug
+    )
+    periodes, tableau, versions = _tableau_choisi(request, convention)
+    annexe = selectors.annexe(tableau) if tableau else None
+    constats = controler(Convention.objects.filter(pk=convention.pk))
+    format_ = _export_demande(request)
+    if format_ and annexe:
+        entetes = ["Code", "Intitulé", *[f.nom for f in annexe.financeurs]]
+        lignes = [[ligne.code, ligne.intitule, *ligne.montants] for ligne in annexe.lignes]
+        lignes.append(["", "Total", *annexe.total.montants])
+        return reponse_export(format_, f"{convention.slug}-{tableau.periode}", entetes, lignes)
+    return render(
+        request,
+        "conventions/convention.html",
+        {
+            "convention": convention,
+            "periodes": periodes,
+            "tableau": tableau,
+            "versions": versions,
+            "annexe": annexe,
+            "constats": constats,
+            "resume": Resume.de(constats),
+            "avenants": convention.avenants.all(),
+            "deliberations": convention.deliberations.select_related("seance"),
+            "bilans": convention.bilans.all(),
+            "pluriannuels": convention.engagements_pluriannuels.select_related(
+                "financeur"
+            ).avec_total_tranches(),
+            "peut_exporter": peut_exporter(request.user),
+            "role": role_de(request.user),
+        },
+    )
+
+
+@login_required
+def action_detail(request, slug, code):
+    action = get_object_or_404(
+        Action.objects.filter(convention__in=conventions_de(request.user)).select_related(
+            "convention", "axe", "action_precedente__convention"
+        ),
+        convention__slug=slug,
+        code=code,
+    )
+    chaine = [a for a in selectors.lignee(action) if a.convention_id in _visibles(request.user)]
+    montants = selectors.montants_par_annee(chaine)
+    annees = sorted({ligne["tableau__annee_debut"] for ligne in montants})
+    financeurs = sorted(
+        {(ligne["financeur__ordre"], ligne["financeur__nom"]) for ligne in montants}
+    )
+    par_cle = {(m["tableau__annee_debut"], m["financeur__nom"]): m for m in montants}
+    tableau_annees = [
+        {
+            "annee": annee,
+            "code": next(m["action__code"] for m in montants if m["tableau__annee_debut"] == annee),
+            "montants": [par_cle.get((annee, nom), {}).get("total") for _o, nom in financeurs],
+        }
+        for annee in annees
+    ]
+    graphique = barres(
+        [str(a) for a in annees],
+        [(nom, [par_cle.get((a, nom), {}).get("total") for a in annees]) for _o, nom in financeurs],
+    )
+    from bilans.models import Mesure
+
+    mesures = list(
+        Mesure.objects.filter(indicateur__action__in=chaine)
+        .select_related("indicateur", "bilan")
+        .order_by("indicateur__ordre", "bilan__annee")
+    )
+    indicateurs = {}
+    for mesure in mesures:
+        ligne = indicateurs.setdefault(
+            mesure.indicateur.libelle,
+            {"indicateur": mesure.indicateur, "valeurs": {}},
+        )
+        ligne["valeurs"][mesure.bilan.annee] = mesure.valeur
+    annees_mesures = sorted({m.bilan.annee for m in mesures})
+    constats = constats_de(action, controler(Convention.objects.filter(pk=action.convention_id)))
+    return render(
+        request,
+        "conventions/action.html",
+        {
+            "action": action,
+            "convention": action.convention,
+            "chaine": chaine,
+            "financeurs": [nom for _o, nom in financeurs],
+            "tableau_annees": tableau_annees,
+            "graphique": graphique,
+            "indicateurs": [
+                {**ligne, "par_annee": [ligne["valeurs"].get(a) for a in annees_mesures]}
+                for ligne in indicateurs.values()
+            ],
+            "annees_mesures": annees_mesures,
+            "constats": constats,
+            "resume": Resume.de(constats),
+        },
+    )
+
+
+def _visibles(utilisateur) -> set[int]:
+    return set(conventions_de(utilisateur).values_list("pk", flat=True))
+
+
+def _graphique_comparaison(lignes, avant: str, apres: str):
+    return barres(
+        [ligne.code for ligne in lignes],
+        [(avant, [ligne.avant for ligne in lignes]), (apres, [ligne.apres for ligne in lignes])],
+    )
+
+
+def _export_comparaison(format_, nom, lignes, avant, apres):
+    entetes = ["Code", "Intitulé", avant, apres, "Écart (€)", "Écart (%)", "Statut"]
+    valeurs = [
+        [c.code, c.intitule, c.avant, c.apres, c.ecart, c.ecart_pourcent, c.statut] for c in lignes
+    ]
+    return reponse_export(format_, nom, entetes, valeurs)
+
+
+@login_required
+def comparaison_versions(request, slug):
+    convention = get_object_or_404(conventions_de(request.user), slug=slug)
+    periodes, tableau, versions = _tableau_choisi(request, convention)
+    en_vigueur = next((t for t in versions if t.en_vigueur), versions[0] if versions else None)
+    autres = sorted(
+        (t for t in versions if t.pk != getattr(en_vigueur, "pk", None)),
+        key=lambda t: (t.nature != TableauEngagements.Nature.VARIANTE, t.libelle),
+    )
+    choisie = next((t for t in autres if str(t.pk) == request.GET.get("version")), None)
+    autre = choisie or (autres[0] if autres else None)
+    lignes = selectors.comparer_versions(en_vigueur, autre) if en_vigueur and autre else []
+    libelle_avant = en_vigueur.libelle if en_vigueur else ""
+    libelle_apres = autre.libelle if autre else ""
+    format_ = _export_demande(request)
+    if format_:
+        return _export_comparaison(
+            format_, f"{convention.slug}-versions", lignes, libelle_avant, libelle_apres
+        )
+    return render(
+        request,
+        "conventions/comparaison.html",
+        {
+            "convention": convention,
+            "titre": "Comparaison de deux versions d'une même période",
+            "type": "versions",
+            "periodes": periodes,
+            "tableau": tableau,
+            "autres": autres,
+            "avant": en_vigueur,
+            "apres": autre,
+            "libelle_avant": libelle_avant,
+            "libelle_apres": libelle_apres,
+            "lignes": lignes,
+            "resume_statuts": selectors.resume_statuts(lignes),
+            "graphique": _graphique_comparaison(lignes, libelle_avant, libelle_apres),
+            "peut_exporter": peut_exporter(request.user),
+        },
+    )
+
+
+@login_required
+def comparaison_annees(request, slug):
+    convention = get_object_or_404(conventions_de(request.user), slug=slug)
+    annee = int(request.GET.get("annee") or convention.annee_debut)
+    actuel, lignes = selectors.comparer_annees(convention, annee)
+    format_ = _export_demande(request)
+    if format_:
+        return _export_comparaison(
+            format_, f"{convention.slug}-annees", lignes, "Action continuée", str(annee)
+        )
+    return render(
+        request,
+        "conventions/comparaison.html",
+        {
+            "convention": convention,
+            "titre": f"Année {annee} comparée aux actions qu'elle prolonge",
+            "type": "annees",
+            "annee": annee,
+            "annees": range(convention.annee_debut, convention.annee_fin + 1),
+            "lignes": lignes,
+            "resume_statuts": selectors.resume_statuts(lignes),
+            "libelle_avant": "Action continuée (convention précédente)",
+            "libelle_apres": f"{annee}" + (f" — {actuel.libelle}" if actuel else ""),
+            "graphique": _graphique_comparaison(lignes, "Action continuée", str(annee)),
+            "peut_exporter": peut_exporter(request.user),
+        },
+    )
+
+
+@login_required
+def recherche(request):
+    texte = request.GET.get("q", "").strip()
+    resultats = (
+        selectors.recherche(conventions_de(request.user), texte) if len(texte) >= 2 else None
+    )
+    return render(request, "conventions/recherche.html", {"q": texte, "resultats": resultats})
