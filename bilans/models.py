@@ -70,7 +70,7 @@ class Bilan(models.Model):
         return f"Bilan {self.annee} — {self.convention}"
 
     def get_absolute_url(self):
-        return reverse("admin:bilans_bilan_change", args=[self.pk])
+        return reverse("bilans:detail", args=[self.convention.slug, self.annee])
 
     def natural_key(self):
         return (*self.convention.natural_key(), self.annee)
@@ -192,6 +192,9 @@ class Indicateur(models.Model):
 
     def __str__(self):
         return f"{self.action.code} — {self.libelle}"
+
+    def get_absolute_url(self):
+        return self.action.get_absolute_url()
 
     def natural_key(self):
         return (*self.action.natural_key(), self.code)

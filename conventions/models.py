@@ -223,7 +223,7 @@ class Convention(models.Model):
         return self.intitule
 
     def get_absolute_url(self):
-        return reverse("admin:conventions_convention_change", args=[self.pk])
+        return reverse("conventions:detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -431,6 +431,9 @@ class Action(models.Model):
     def __str__(self):
         return f"{self.code} {self.intitule}"
 
+    def get_absolute_url(self):
+        return reverse("conventions:action", args=[self.convention.slug, self.code])
+
     def natural_key(self):
         return (*self.convention.natural_key(), self.code)
 
@@ -536,7 +539,8 @@ class TableauEngagements(models.Model):
         return f"{self.convention} — {self.periode} — {self.libelle}"
 
     def get_absolute_url(self):
-        return reverse("admin:conventions_tableauengagements_change", args=[self.pk])
+        url = reverse("conventions:detail", args=[self.convention.slug])
+        return f"{url}?periode={self.periode}&version={self.pk}"
 
     def natural_key(self):
         return (*self.convention.natural_key(), self.annee_debut, self.annee_fin, self.libelle)

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from controles.admin import badge
 
-from .formats import euros, pourcentage
+from .formats import arrondi, euros, pourcentage
 from .models import TableauEngagements
 
 
@@ -21,7 +21,7 @@ class MontantColumn(tables.Column):
         return euros(value)
 
     def value(self, value):
-        return value
+        return arrondi(value)
 
 
 class TableauDeBordTable(tables.Table):

@@ -24,3 +24,20 @@ def client_admin(db, client):
     roles.creer_compte("admin-test", mot_de_passe="mot-de-passe-test", role=roles.ADMINISTRATEUR)
     client.login(username="admin-test", password="mot-de-passe-test")
     return client
+
+
+@pytest.fixture
+def client_de(db, client):
+    """``client_de(role, territoires=…)``: a client logged in with that role."""
+    numero = iter(range(1000))
+
+    def connecter(role, territoires=()):
+        identifiant = f"{role}-{next(numero)}"
+        roles.creer_compte(
+            identifiant, mot_de_passe="mot-de-passe-test", role=role, territoires=territoires
+        )
+        client.logout()
+        client.login(username=identifiant, password="mot-de-passe-test")
+        return client
+
+    return connecter

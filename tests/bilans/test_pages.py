@@ -1,0 +1,110 @@
+"""The bilan page: agents fill in an action's report and indicators; the checks follow."""
+
+from decimal import Decimal
+
+import pytest
+
+from bilans.models import Mesure, RapportAction
+from conventions import roles
+from conventions.models import Territoire
+
+URL = "/conventions/calpa-dijon-2023/bilans/2023/"
+
+
+@pytest.fixture
+def agent(documents, client_de):
+    return client_de(roles.AGENT, territoires=Territoire.objects.all())
+
+
+def formulaire(client, code: str) -> dict:
+    """The POST data of an action's form, as the page renders it."""
+    rapport = RapportAction.objects.get(bilan__annee=2023, action__code=code)
+    donnees = {
+        "action": code,
+        f"r{rapport.pk}-realisation": rapport.realisation,
+        f"r{rapport.pk}-operateur": rapport.operateur,
+        f"r{rapport.pk}-texte": rapport.texte,
+    }
+    for mesure in Mesure.objects.filter(indicateur__action=rapport.action):
+        donnees[f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"] = str(mesure.valeur)
+    return donnees, rapport
+
+
+def champ(rapport, code_indicateur):
+    mesure = Mesure.objects.get(indicateur__action=rapport.action, indicateur__code=code_indicateur)
+    return f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"
+
+
+def test_la_page_montre_rapports_indicateurs_et_constats(agent):
+    html = agent.get(URL).content.decode()
+    assert "Action 3.1 — Promouvoir un accompagnement renforcé" in html
+    assert "opérateur : SDAT" in html
+    assert "dont mesures Maintien" in html
+    assert "Contrôles : 3 erreurs · 4 avertissements · 1 information" not in html  # bilan scope
+    assert "Contrôles : 3 erreurs · 4 avertissements" in html
+    assert "Renseigner l'action 3.2" in html
+
+
+def test_corriger_un_indicateur_fait_disparaitre_son_constat(agent):
+    donnees, rapport = formulaire(agent, "3.2")
+    donnees[champ(rapport, "personnes-suivies")] = "272"
+    reponse = agent.post(URL, donnees, follow=True)
+    html = reponse.content.decode()
+    assert "Action 3.2 enregistrée. Contrôles du bilan : 2 erreurs · 4 avertissements." in html
+    assert Mesure.objects.get(
+        indicateur__code="personnes-suivies", bilan__annee=2023
+    ).valeur == Decimal("272")
+
+
+def test_un_nombre_a_la_francaise_est_compris(agent):
+    donnees, rapport = formulaire(agent, "1.1")
+    donnees[champ(rapport, "entretiens")] = "5\u202f100"
+    donnees[f"r{rapport.pk}-operateur"] = "Dijon métropole"
+    agent.post(URL, donnees)
+    assert Mesure.objects.get(indicateur__code="entretiens").valeur == Decimal("5100")
+    rapport.refresh_from_db()
+    assert rapport.operateur == "Dijon métropole"
+
+
+@pytest.mark.parametrize(
+    "code, indicateur, saisie, message",
+    [
+        pytest.param(
+            "1.2",
+            "personnes-orientees-femmes",
+            "49",
+            "« dont femmes » (49) ne peut pas dépasser « Personnes orientées par la plateforme "
+            "VIA Numérique » (48).",
+            id="partie-superieure-au-tout",
+        ),
+        pytest.param(
+            "1.2",
+            "personnes-orientees",
+            "quarante",
+            "« quarante » n&#x27;est pas un nombre",
+            id="pas-un-nombre",
+        ),
+        pytest.param(
+            "1.2",
+            "personnes-orientees",
+            "-3",
+            "La valeur d&#x27;un indicateur ne peut pas être négative.",
+            id="negatif",
+        ),
+    ],
+)
+def test_une_saisie_invalide_est_refusee_avec_son_message(agent, code, indicateur, saisie, message):
+    donnees, rapport = formulaire(agent, code)
+    donnees[champ(rapport, indicateur)] = saisie
+    avant = list(Mesure.objects.order_by("pk").values_list("valeur", flat=True))
+    reponse = agent.post(URL, donnees)
+    html = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert message in html
+    assert "Action 1.2 : corrigez les erreurs signalées ci-dessous." in html
+    assert list(Mesure.objects.order_by("pk").values_list("valeur", flat=True)) == avant
+
+
+def test_une_action_inconnue_est_signalee(agent):
+    reponse = agent.post(URL, {"action": "9.9"}, follow=True)
+    assert "Action inconnue dans ce bilan : « 9.9 »." in reponse.content.decode()

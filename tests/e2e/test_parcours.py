@@ -1,0 +1,105 @@
+"""End-to-end, in Debian's headless Chromium driven by Playwright, on a served instance with the
+five documents loaded. Screenshots of the main pages go to ``docs/captures/``.
+
+Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from conventions import roles
+from conventions.models import Territoire
+from tests.conftest import FIXTURES
+
+CHROMIUM = Path("/usr/bin/chromium")
+CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "captures"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="chromium absent : apt-get install chromium (Debian)"
+)
+
+
+@pytest.fixture
+def instance(live_server, transactional_db):
+    """The served application with the fixtures and one account per role."""
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    territoires = Territoire.objects.all()
+    roles.creer_compte(
+        "agent", mot_de_passe="demo-agent-2026", role=roles.AGENT, territoires=territoires
+    )
+    roles.creer_compte(
+        "finances", mot_de_passe="demo-finances-2026", role=roles.FINANCES, territoires=territoires
+    )
+    return live_server.url
+
+
+@pytest.fixture
+def navigateur():
+    # Django refuses its ORM inside an event loop; Playwright's sync API runs one in this thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        yield page
+        chromium.close()
+
+
+def connecter(page, url, identifiant, mot_de_passe):
+    page.goto(f"{url}/")
+    page.get_by_label("Identifiant").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Tableau de bord").wait_for()
+
+
+def capture(page, nom):
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(CAPTURES / f"{nom}.png"), full_page=False)
+
+
+def test_un_agent_renseigne_un_indicateur_et_voit_le_constat_changer(instance, navigateur):
+    page = navigateur
+    connecter(page, instance, "agent", "demo-agent-2026")
+    capture(page, "tableau-de-bord")
+    page.goto(f"{instance}/conventions/calpa-dijon-2023/bilans/2023/")
+    resume = page.locator("#resume-constats")
+    assert resume.inner_text() == "Contrôles : 3 erreurs · 4 avertissements"
+    capture(page, "bilan-2023")
+    page.get_by_text("Renseigner l'action 3.2").click()
+    page.get_by_label("Personnes suivies sur l'année").fill("272")
+    page.get_by_role("button", name="Enregistrer l'action 3.2").click()
+    page.get_by_text("Action 3.2 enregistrée.").wait_for()
+    assert resume.inner_text() == "Contrôles : 2 erreurs · 4 avertissements"
+    assert "272" in page.locator("#action-32").inner_text()
+
+
+def test_les_finances_passent_a_la_version_non_retenue_et_lisent_l_ecart(instance, navigateur):
+    page = navigateur
+    connecter(page, instance, "finances", "demo-finances-2026")
+    intitule = (
+        "Convention d'appui à la lutte contre la pauvreté et d'accès à l'emploi (CALPA) "
+        "Dijon Métropole 2023"
+    )
+    page.get_by_role("link", name=intitule, exact=True).click()
+    page.get_by_role("heading", name="Tableau des engagements").wait_for()
+    capture(page, "convention-2023")
+    page.locator(".annexe").screenshot(path=str(CAPTURES / "annexe-2023-retenue.png"))
+    page.get_by_role(
+        "link", name="Version Dijon Métropole non retenue sur le Territoire Zéro Non Recours"
+    ).click()
+    annexe = page.locator(".tableau-annexe")
+    assert "(version non en vigueur)" in annexe.locator("caption").inner_text()
+    assert "80\u202f000\u00a0€" in annexe.inner_text()
+    page.get_by_role("link", name="Comparer les versions de 2023").click()
+    assert "7 actions : 1 ajoutée, 5 identiques, 1 modifiée." in page.content()
+    ligne = page.get_by_role("row", name="1.1")
+    assert "\u221240\u202f000\u00a0€" in ligne.inner_text()
+    capture(page, "comparaison-versions")
