@@ -123,6 +123,15 @@ class Resume:
     def total(self) -> int:
         return self.erreurs + self.avertissements + self.informations
 
+    @property
+    def niveau(self) -> str:
+        """The most serious severity present, or « aucun » (a CSS class, never the only cue)."""
+        if self.erreurs:
+            return Severite.ERREUR
+        if self.avertissements:
+            return Severite.AVERTISSEMENT
+        return Severite.INFORMATION if self.informations else "aucun"
+
     def __str__(self) -> str:
         if not self.total:
             return "aucun constat"

@@ -5,7 +5,8 @@ Each chart is paired with its data table on the page; the SVG carries a title an
 
 from decimal import Decimal
 
-LARGEUR_ETIQUETTE = 70
+LARGEUR_ETIQUETTE = 170
+LONGUEUR_ETIQUETTE = 28  # characters of a category label that fit in the left margin
 LARGEUR_BARRES = 480
 HAUTEUR_BARRE = 14
 ECART_SERIES = 2
@@ -43,7 +44,14 @@ def barres(categories: list[str], series: list[tuple[str, list]]) -> dict:
                     **STYLES[numero % len(STYLES)],
                 }
             )
-        groupes.append({"categorie": categorie, "y": y + HAUTEUR_BARRE, "rects": rects})
+        court = (
+            categorie
+            if len(categorie) <= LONGUEUR_ETIQUETTE
+            else categorie[: LONGUEUR_ETIQUETTE - 1] + "…"
+        )
+        groupes.append(
+            {"categorie": court, "titre": categorie, "y": y + HAUTEUR_BARRE, "rects": rects}
+        )
     return {
         "groupes": groupes,
         "legende": [

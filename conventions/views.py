@@ -184,6 +184,13 @@ def action_detail(request, slug, code):
         )
         ligne["valeurs"][mesure.bilan.annee] = mesure.valeur
     annees_mesures = sorted({m.bilan.annee for m in mesures})
+    graphique_indicateurs = barres(
+        list(indicateurs),
+        [
+            (str(a), [ligne["valeurs"].get(a) for ligne in indicateurs.values()])
+            for a in annees_mesures
+        ],
+    )
     constats = constats_de(action, controler(Convention.objects.filter(pk=action.convention_id)))
     return render(
         request,
@@ -200,6 +207,7 @@ def action_detail(request, slug, code):
                 for ligne in indicateurs.values()
             ],
             "annees_mesures": annees_mesures,
+            "graphique_indicateurs": graphique_indicateurs,
             "constats": constats,
             "resume": Resume.de(constats),
         },

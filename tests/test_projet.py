@@ -74,7 +74,8 @@ def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
 
 
 def _manage(*arguments: str, **environnement: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    ignorees = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in ignorees}
     env.update(environnement)
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],

@@ -4,7 +4,6 @@ five documents loaded. Screenshots of the main pages go to ``docs/captures/``.
 Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -37,9 +36,9 @@ def instance(live_server, transactional_db):
 
 
 @pytest.fixture
-def navigateur():
+def navigateur(monkeypatch):
     # Django refuses its ORM inside an event loop; Playwright's sync API runs one in this thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
