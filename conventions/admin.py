@@ -293,8 +293,20 @@ class TableauEngagementsAdmin(ConstatsAdminMixin, admin.ModelAdmin):
     inlines = [EngagementInline, TotalImprimeInline]
     raw_id_fields = ["avenant"]
 
+    change_list_template = "admin/conventions/tableauengagements_change_list.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).avec_totaux()
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .admin_import import vue_import
+
+        vue = self.admin_site.admin_view(lambda request: vue_import(self, request))
+        return [
+            path("importer/", vue, name="conventions_tableauengagements_import")
+        ] + super().get_urls()
 
     @admin.display(description="période", ordering="annee_debut")
     def periode(self, obj):

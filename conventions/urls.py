@@ -18,5 +18,6 @@ urlpatterns = [
         views.comparaison_annees,
         name="comparaison_annees",
     ),
+    path("conventions/<slug:slug>/classeur/", views.classeur, name="classeur"),
     path("conventions/<slug:slug>/actions/<str:code>/", views.action_detail, name="action"),
 ]

@@ -5,6 +5,7 @@ conventions of the territoires they follow (404 otherwise).
 """
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
@@ -310,3 +311,25 @@ def recherche(request):
         selectors.recherche(conventions_de(request.user), texte) if len(texte) >= 2 else None
     )
     return render(request, "conventions/recherche.html", {"q": texte, "resultats": resultats})
+
+
+@login_required
+def classeur(request, slug):
+    """The annex workbook of a period: one sheet per version, en vigueur first."""
+    from django.http import HttpResponse
+
+    from .classeurs.export import classeur_des_tableaux, tableaux_de
+
+    exiger(peut_exporter(request.user))
+    convention = get_object_or_404(conventions_de(request.user), slug=slug)
+    _periodes_, tableau, _versions = _tableau_choisi(request, convention)
+    if tableau is None:
+        raise Http404("Aucun tableau des engagements.")
+    contenu = classeur_des_tableaux(tableaux_de(convention, tableau.annee_debut, tableau.annee_fin))
+    reponse = HttpResponse(
+        contenu,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    nom = f"{convention.slug}-{tableau.periode}-engagements.xlsx"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse

@@ -1,0 +1,61 @@
+"""Admin view to load a workbook: upload, preview (a dry run), then confirm.
+
+The uploaded file waits in the session between the preview and the confirmation, so that what is
+written is exactly what was previewed.
+"""
+
+import base64
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from .classeurs.chargement import importer
+from .classeurs.lecture import TAILLE_MAX, ClasseurInvalide
+
+CLE_SESSION = "classeur_a_importer"
+
+
+class ClasseurForm(forms.Form):
+    fichier = forms.FileField(
+        label="Classeur (.xlsx)",
+        help_text=f"Au format de l'export de l'annexe ; {TAILLE_MAX // 1024 // 1024} Mio au plus.",
+    )
+
+
+def vue_import(model_admin, request):
+    if not request.user.has_perm("conventions.change_engagement"):
+        raise PermissionDenied
+    contexte = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Importer un classeur des engagements",
+    }
+    if request.method == "POST" and "confirmer" in request.POST:
+        contenu = request.session.pop(CLE_SESSION, None)
+        if contenu is None:
+            messages.error(request, "Aucun classeur en attente : déposez-le à nouveau.")
+            return redirect(request.path)
+        try:
+            rapport = importer(base64.b64decode(contenu))
+        except ClasseurInvalide as erreur:
+            messages.error(request, "Import refusé, rien n'a été écrit : " + str(erreur))
+            return redirect(request.path)
+        messages.success(request, "Import effectué. " + str(rapport).splitlines()[-1])
+        return redirect("admin:conventions_tableauengagements_changelist")
+    form = ClasseurForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        fichier = form.cleaned_data["fichier"]
+        if fichier.size > TAILLE_MAX:
+            contexte["erreurs"] = [f"Le fichier dépasse {TAILLE_MAX // 1024 // 1024} Mio."]
+        else:
+            contenu = fichier.read()
+            try:
+                contexte["rapport"] = importer(contenu, essai=True)
+                request.session[CLE_SESSION] = base64.b64encode(contenu).decode()
+            except ClasseurInvalide as erreur:
+                contexte["erreurs"] = erreur.erreurs
+    contexte["form"] = form
+    return TemplateResponse(request, "admin/conventions/import_classeur.html", contexte)

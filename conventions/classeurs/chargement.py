@@ -1,0 +1,126 @@
+"""Write a read workbook into the database, atomically: afterwards each tableau holds exactly
+what its sheet says. A dry run computes the same report and writes nothing."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from conventions.formats import euros
+from conventions.models import Action, Engagement, Financeur, TableauEngagements
+
+from .lecture import FeuilleLue, lire
+
+
+@dataclass
+class Rapport:
+    """What an import creates, changes and deletes, sheet by sheet, in French."""
+
+    lignes: list[str] = field(default_factory=list)
+    crees: int = 0
+    modifies: int = 0
+    supprimes: int = 0
+    tableaux_crees: int = 0
+
+    def __str__(self):
+        return "\n".join(
+            [
+                *self.lignes,
+                f"Total : {self.tableaux_crees} tableau(x) créé(s), {self.crees} montant(s) "
+                f"ajouté(s), {self.modifies} modifié(s), {self.supprimes} supprimé(s).",
+            ]
+        )
+
+
+def importer(contenu: bytes, *, essai: bool = False, progression=None) -> Rapport:
+    """Import a workbook; with ``essai`` nothing is written. Raises ``ClasseurInvalide``."""
+    feuilles = lire(contenu)
+    rapport = Rapport()
+    with transaction.atomic():
+        for numero, feuille in enumerate(feuilles, start=1):
+            _charger_feuille(feuille, rapport)
+            if progression:
+                progression(numero, len(feuilles), feuille.nom)
+        if essai:
+            transaction.set_rollback(True)
+    return rapport
+
+
+def _charger_feuille(feuille: FeuilleLue, rapport: Rapport) -> None:
+    tableau = TableauEngagements.objects.filter(
+        convention=feuille.convention,
+        annee_debut=feuille.annee_debut,
+        annee_fin=feuille.annee_fin,
+        libelle=feuille.libelle,
+    ).first()
+    entete = f"Feuille « {feuille.nom} » — {feuille.convention.slug} {feuille.annee_debut}"
+    if feuille.annee_fin != feuille.annee_debut:
+        entete += f"-{feuille.annee_fin}"
+    entete += f" « {feuille.libelle} »"
+    if feuille.en_vigueur:
+        anciens = TableauEngagements.objects.filter(
+            convention=feuille.convention,
+            annee_debut=feuille.annee_debut,
+            annee_fin=feuille.annee_fin,
+            en_vigueur=True,
+        ).exclude(libelle=feuille.libelle)
+        for ancien in anciens:
+            rapport.lignes.append(f"{entete} : « {ancien.libelle} » n'est plus en vigueur.")
+        anciens.update(en_vigueur=False)
+    if tableau is None:
+        tableau = TableauEngagements(
+            convention=feuille.convention,
+            annee_debut=feuille.annee_debut,
+            annee_fin=feuille.annee_fin,
+            libelle=feuille.libelle,
+        )
+        rapport.tableaux_crees += 1
+        rapport.lignes.append(f"{entete} : nouveau tableau.")
+    tableau.nature = feuille.nature
+    tableau.en_vigueur = feuille.en_vigueur
+    tableau.source = feuille.source
+    tableau.full_clean()
+    tableau.save()
+
+    actions = {a.code: a for a in Action.objects.filter(convention=feuille.convention)}
+    financeurs = {f.slug: f for f in Financeur.objects.all()}
+    existants = {
+        (e.action.code, e.financeur.slug): e
+        for e in Engagement.objects.filter(tableau=tableau).select_related("action", "financeur")
+    }
+    nouveaux, modifies, details = [], [], []
+    for cle, montant in sorted(feuille.montants.items()):
+        engagement = existants.pop(cle, None)
+        if engagement is None:
+            nouveaux.append(
+                Engagement(
+                    tableau=tableau,
+                    action=actions[cle[0]],
+                    financeur=financeurs[cle[1]],
+                    montant=montant,
+                )
+            )
+            details.append(f"  + {cle[0]} {financeurs[cle[1]].nom} : {euros(montant)}")
+        elif engagement.montant != montant:
+            details.append(
+                f"  ~ {cle[0]} {engagement.financeur.nom} : {euros(engagement.montant)} → "
+                f"{euros(montant)}"
+            )
+            engagement.montant = montant
+            modifies.append(engagement)
+    for (code, _slug), engagement in sorted(existants.items()):
+        details.append(f"  − {code} {engagement.financeur.nom} : {euros(engagement.montant)}")
+    for engagement in nouveaux + modifies:
+        engagement.full_clean(validate_unique=False)
+    Engagement.objects.bulk_create(nouveaux)
+    Engagement.objects.bulk_update(modifies, ["montant"])
+    Engagement.objects.filter(pk__in=[e.pk for e in existants.values()]).delete()
+    rapport.crees += len(nouveaux)
+    rapport.modifies += len(modifies)
+    rapport.supprimes += len(existants)
+    total = sum(feuille.montants.values(), Decimal(0))
+    rapport.lignes.append(
+        f"{entete} : {len(nouveaux)} ajouté(s), {len(modifies)} modifié(s), "
+        f"{len(existants)} supprimé(s) ; total de la feuille {euros(total)}."
+    )
+    rapport.lignes.extend(details)

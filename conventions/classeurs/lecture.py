@@ -1,0 +1,228 @@
+"""Read back a workbook in the layout of ``export``: natural keys and amounts, or French errors.
+
+Every problem names its sheet, row and column; one problem refuses the whole workbook.
+"""
+
+import zipfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from conventions.formats import lire_nombre
+from conventions.models import Action, Convention, Financeur, TableauEngagements
+
+from .export import CHAMPS, LIGNE_ENTETE, LIGNE_IDENTIFIANTS
+
+TAILLE_MAX = 5 * 1024 * 1024  # 5 Mio: far above a real annex (a few dozen kio)
+LIGNES_IGNOREES = {"sous-total", "total", "cofinancement", "identifiant"}
+NATURES = {choix for choix, _ in TableauEngagements.Nature.choices}
+
+
+class ClasseurInvalide(Exception):
+    """The workbook cannot be imported; ``erreurs`` lists every problem found."""
+
+    def __init__(self, erreurs: list[str]):
+        self.erreurs = erreurs
+        super().__init__("\n".join(erreurs))
+
+
+@dataclass
+class FeuilleLue:
+    nom: str
+    convention: Convention
+    annee_debut: int
+    annee_fin: int
+    libelle: str
+    nature: str
+    en_vigueur: bool
+    source: str
+    # (action code, financeur slug) → montant
+    montants: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+
+def _ou(feuille: str, ligne: int, colonne: int | None = None) -> str:
+    cellule = f", colonne {get_column_letter(colonne)}" if colonne else ""
+    return f"Feuille « {feuille} », ligne {ligne}{cellule}"
+
+
+def _texte(valeur) -> str:
+    return "" if valeur is None else str(valeur).strip()
+
+
+def _montant(valeur) -> Decimal:
+    if isinstance(valeur, bool):
+        raise ValueError(f"« {valeur} » n'est pas un montant.")
+    if isinstance(valeur, int | float | Decimal):
+        try:
+            montant = Decimal(str(valeur))
+        except InvalidOperation:
+            raise ValueError(f"« {valeur} » n'est pas un montant.") from None
+    else:
+        montant = lire_nombre(valeur)
+    if montant < 0:
+        raise ValueError(f"montant négatif ({valeur}) : un engagement est positif ou nul.")
+    return montant.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _periode(texte: str) -> tuple[int, int]:
+    debut, _, fin = texte.partition("-")
+    return int(debut), int(fin or debut)
+
+
+def lire(contenu: bytes) -> list[FeuilleLue]:
+    """Parse the workbook; raise ``ClasseurInvalide`` with every problem found."""
+    if len(contenu) > TAILLE_MAX:
+        raise ClasseurInvalide(
+            [
+                f"Le fichier fait {len(contenu) // 1024} kio : la limite est de "
+                f"{TAILLE_MAX // 1024 // 1024} Mio."
+            ]
+        )
+    try:
+        from io import BytesIO
+
+        classeur = load_workbook(BytesIO(contenu), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise ClasseurInvalide(
+            [
+                "Le fichier n'est pas un classeur Excel (.xlsx) lisible : un CSV renommé ou un "
+                "fichier tronqué ne peut pas être importé."
+            ]
+        ) from None
+    erreurs: list[str] = []
+    feuilles = []
+    financeurs = {f.slug: f for f in Financeur.objects.all()}
+    for feuille in classeur.worksheets:
+        lue = _lire_feuille(feuille, financeurs, erreurs)
+        if lue:
+            feuilles.append(lue)
+    classeur.close()
+    if not classeur.worksheets:
+        erreurs.append("Le classeur ne contient aucune feuille.")
+    cles = {}
+    for lue in feuilles:
+        cle = (lue.convention.pk, lue.annee_debut, lue.annee_fin, lue.libelle)
+        if cle in cles:
+            erreurs.append(
+                f"Feuilles « {cles[cle]} » et « {lue.nom} » : même version « {lue.libelle} » "
+                f"de la même période."
+            )
+        cles[cle] = lue.nom
+    if erreurs:
+        raise ClasseurInvalide(erreurs)
+    return feuilles
+
+
+def _lire_feuille(feuille, financeurs, erreurs) -> FeuilleLue | None:
+    nom = feuille.title
+    lignes = [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
+    if not any(any(v is not None for v in ligne) for ligne in lignes):
+        erreurs.append(f"Feuille « {nom} » : la feuille est vide.")
+        return None
+
+    def cellule(ligne, colonne):
+        if ligne - 1 < len(lignes) and colonne - 1 < len(lignes[ligne - 1]):
+            return lignes[ligne - 1][colonne - 1]
+        return None
+
+    avant = len(erreurs)
+    valeurs = {}
+    for rang, champ in enumerate(CHAMPS):
+        ligne = 4 + rang
+        if _texte(cellule(ligne, 1)) != champ:
+            erreurs.append(
+                f"{_ou(nom, ligne, 1)} : « {champ} » attendu, « {_texte(cellule(ligne, 1))} » "
+                f"trouvé (ligne manquante ou renommée)."
+            )
+        valeurs[champ] = _texte(cellule(ligne, 2))
+    convention = Convention.objects.filter(slug=valeurs["Convention"]).first()
+    if convention is None and len(erreurs) == avant:
+        erreurs.append(f"{_ou(nom, 4, 2)} : convention inconnue « {valeurs['Convention']} ».")
+    try:
+        debut, fin = _periode(valeurs["Période"])
+    except ValueError:
+        erreurs.append(
+            f"{_ou(nom, 5, 2)} : période « {valeurs['Période']} » illisible "
+            "(attendu « 2023 » ou « 2023-2025 »)."
+        )
+        debut = fin = 0
+    if not valeurs["Version"]:
+        erreurs.append(f"{_ou(nom, 6, 2)} : la version n'a pas de libellé.")
+    if valeurs["Nature"] not in NATURES:
+        erreurs.append(
+            f"{_ou(nom, 7, 2)} : nature « {valeurs['Nature']} » inconnue "
+            f"({', '.join(sorted(NATURES))})."
+        )
+    if valeurs["En vigueur"] not in {"oui", "non"}:
+        erreurs.append(f"{_ou(nom, 8, 2)} : « oui » ou « non » attendu.")
+
+    if _texte(cellule(LIGNE_ENTETE, 1)) != "Code" or _texte(cellule(LIGNE_ENTETE, 2)) != "Intitulé":
+        erreurs.append(
+            f"{_ou(nom, LIGNE_ENTETE)} : colonnes « Code » et « Intitulé » attendues "
+            "(colonne manquante ou renommée)."
+        )
+    if _texte(cellule(LIGNE_IDENTIFIANTS, 1)) != "Identifiant":
+        erreurs.append(
+            f"{_ou(nom, LIGNE_IDENTIFIANTS, 1)} : « Identifiant » attendu, suivi des "
+            "identifiants des financeurs."
+        )
+    colonnes = {}
+    colonne = 3
+    while _texte(cellule(LIGNE_IDENTIFIANTS, colonne)):
+        slug = _texte(cellule(LIGNE_IDENTIFIANTS, colonne))
+        if slug not in financeurs:
+            erreurs.append(
+                f"{_ou(nom, LIGNE_IDENTIFIANTS, colonne)} : financeur inconnu « {slug} »."
+            )
+        elif slug in colonnes.values():
+            erreurs.append(
+                f"{_ou(nom, LIGNE_IDENTIFIANTS, colonne)} : financeur « {slug} » en double."
+            )
+        colonnes[colonne] = slug
+        colonne += 1
+    if not colonnes and len(erreurs) == avant:
+        erreurs.append(f"{_ou(nom, LIGNE_IDENTIFIANTS)} : aucune colonne de financeur.")
+    if len(erreurs) > avant:
+        return None
+
+    codes = set(Action.objects.filter(convention=convention).values_list("code", flat=True))
+    lue = FeuilleLue(
+        nom,
+        convention,
+        debut,
+        fin,
+        valeurs["Version"],
+        valeurs["Nature"],
+        valeurs["En vigueur"] == "oui",
+        valeurs["Source"],
+    )
+    vues: dict[str, int] = {}
+    for numero in range(LIGNE_IDENTIFIANTS + 1, len(lignes) + 1):
+        code = _texte(cellule(numero, 1))
+        if not code or code.lower() in LIGNES_IGNOREES or code.startswith("Axe "):
+            continue
+        if code not in codes:
+            erreurs.append(
+                f"{_ou(nom, numero, 1)} : action inconnue « {code} » dans la "
+                f"convention « {convention.slug} »."
+            )
+            continue
+        if code in vues:
+            erreurs.append(
+                f"{_ou(nom, numero, 1)} : action « {code} » en double (déjà ligne {vues[code]})."
+            )
+            continue
+        vues[code] = numero
+        for colonne, slug in colonnes.items():
+            valeur = cellule(numero, colonne)
+            if valeur is None or _texte(valeur) == "":
+                continue
+            try:
+                lue.montants[(code, slug)] = _montant(valeur)
+            except ValueError as erreur:
+                erreurs.append(f"{_ou(nom, numero, colonne)} : {erreur}")
+    if not vues and len(erreurs) == avant:
+        erreurs.append(f"Feuille « {nom} » : aucune ligne d'action sous l'en-tête.")
+    return lue if len(erreurs) == avant else None

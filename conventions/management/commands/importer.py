@@ -1,0 +1,39 @@
+"""``manage.py importer``: load a workbook in the export's layout; ``--dry-run`` writes nothing.
+
+One problem anywhere refuses the whole workbook, with its sheet, row and column.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from conventions.classeurs.chargement import importer
+from conventions.classeurs.lecture import ClasseurInvalide
+
+
+class Command(BaseCommand):
+    help = "Importe un classeur xlsx au format de l'export (tableaux des engagements)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier", metavar="FICHIER.xlsx")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="affiche ce qui serait créé ou modifié, sans rien écrire",
+        )
+
+    def handle(self, *args, fichier, dry_run=False, **options):
+        chemin = Path(fichier)
+        if not chemin.is_file():
+            raise CommandError(f"Fichier introuvable : {fichier}")
+
+        def progression(numero, total, feuille):
+            self.stderr.write(f"[{numero}/{total}] feuille « {feuille} » lue")
+
+        try:
+            rapport = importer(chemin.read_bytes(), essai=dry_run, progression=progression)
+        except ClasseurInvalide as erreur:
+            raise CommandError("Import refusé, rien n'a été écrit :\n" + str(erreur)) from None
+        titre = "Essai (--dry-run), rien n'a été écrit :" if dry_run else "Import effectué :"
+        self.stdout.write(titre)
+        self.stdout.write(str(rapport))

@@ -1,0 +1,346 @@
+"""Excel workbooks: export laid out like the annex, import that loses nothing or refuses all."""
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from conventions.classeurs.chargement import importer
+from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
+from conventions.classeurs.lecture import TAILLE_MAX, ClasseurInvalide
+from conventions.models import Convention, Engagement, TableauEngagements
+
+CALPA = "calpa-dijon-2023"
+
+
+def etat_des_engagements():
+    return sorted(
+        Engagement.objects.values_list(
+            "tableau__convention__slug",
+            "tableau__annee_debut",
+            "tableau__annee_fin",
+            "tableau__libelle",
+            "action__code",
+            "financeur__slug",
+            "montant",
+        )
+    )
+
+
+def exporter(slug=CALPA, debut=2023, fin=2023) -> bytes:
+    return classeur_des_tableaux(tableaux_de(Convention.objects.get(slug=slug), debut, fin))
+
+
+def modifier(contenu: bytes, modification) -> bytes:
+    classeur = load_workbook(io.BytesIO(contenu))
+    modification(classeur)
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()
+
+
+def ligne_de(feuille, code):
+    return next(r for r in range(13, feuille.max_row + 1) if feuille.cell(r, 1).value == code)
+
+
+@pytest.mark.parametrize(
+    "slug, debut, fin, feuilles",
+    [
+        pytest.param("pacte-solidarite-dijon-2020", 2020, 2020, 1, id="pacte-2020"),
+        pytest.param(CALPA, 2023, 2023, 3, id="calpa-2023-trois-versions"),
+        pytest.param("contrat-de-ville-grand-dijon-2015-2020", 2015, 2015, 1, id="caf-2015"),
+        pytest.param("contrat-de-ville-grand-dijon-2015-2020", 2015, 2017, 1, id="caf-2015-2017"),
+    ],
+)
+def test_aller_retour_identique(documents, slug, debut, fin, feuilles):
+    avant = etat_des_engagements()
+    contenu = exporter(slug, debut, fin)
+    assert len(load_workbook(io.BytesIO(contenu)).worksheets) == feuilles
+    rapport = importer(contenu)
+    assert (rapport.crees, rapport.modifies, rapport.supprimes) == (0, 0, 0)
+    assert etat_des_engagements() == avant
+
+
+def test_la_mise_en_page_de_l_annexe(documents):
+    classeur = load_workbook(io.BytesIO(exporter()))
+    assert classeur.sheetnames[0] == "En vigueur"
+    feuille = classeur["En vigueur"]
+    assert feuille["A1"].value.startswith("Convention d'appui à la lutte contre la pauvreté")
+    assert "2023 — Version Dijon Métropole retenue" in feuille["A2"].value
+    assert [feuille.cell(11, c).value for c in range(1, 5)] == [
+        "Code",
+        "Intitulé",
+        "État",
+        "Dijon Métropole",
+    ]
+    assert feuille["A13"].value == "Axe 1" and feuille["A13"].font.bold
+    ligne = ligne_de(feuille, "1.1")
+    assert feuille.cell(ligne, 3).value == 100000
+    assert "€" in feuille.cell(ligne, 3).number_format
+    sous_total = ligne_de(feuille, "Sous-total")
+    assert feuille.cell(sous_total, 3).value == "=SUM(C14:C15)"
+    total = ligne_de(feuille, "Total")
+    assert feuille.cell(total, 3).value.startswith("=SUM(")
+    cofinancement = ligne_de(feuille, "Cofinancement")
+    assert feuille.cell(cofinancement, 3).value == f'=IF(C{total}=0,"",D{total}/C{total})'
+    assert feuille.freeze_panes == "C13"
+    assert feuille.page_setup.orientation == "landscape"
+    assert feuille.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_injection_de_formule_neutralisee(documents):
+    Convention.objects.filter(slug=CALPA).update(intitule='=HYPERLINK("http://x")')
+    feuille = load_workbook(io.BytesIO(exporter())).worksheets[0]
+    assert feuille["A1"].value == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice absent")
+def test_libreoffice_recalcule_les_totaux(documents, tmp_path):
+    chemin = tmp_path / "annexe.xlsx"
+    chemin.write_bytes(exporter())
+    subprocess.run(
+        [
+            "libreoffice",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "r"),
+            str(chemin),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    feuille = load_workbook(tmp_path / "r" / "annexe.xlsx", data_only=True).worksheets[0]
+    assert feuille.cell(ligne_de(feuille, "Total"), 3).value == 347000
+
+
+def test_modifier_ajouter_supprimer_des_lignes(documents):
+    def changer(classeur):
+        feuille = classeur["En vigueur"]
+        feuille.cell(ligne_de(feuille, "1.1"), 3).value = "90\u202f000,50 €"
+        feuille.cell(ligne_de(feuille, "3.3"), 4).value = None
+        feuille.cell(ligne_de(feuille, "3.3"), 1).value = "1.3"  # 3.3 row becomes 1.3
+        feuille.cell(ligne_de(feuille, "1.3"), 3).value = "20 000"
+        feuille.cell(ligne_de(feuille, "1.3"), 4).value = "1 234,50"
+
+    rapport = importer(modifier(exporter(), changer))
+    retenue = TableauEngagements.objects.get(convention__slug=CALPA, en_vigueur=True)
+    montants = {
+        (e.action.code, e.financeur.slug): e.montant
+        for e in retenue.engagements.select_related("action", "financeur")
+    }
+    assert montants[("1.1", "etat")] == Decimal("90000.50")
+    assert montants[("1.3", "etat")] == Decimal("20000.00")
+    assert montants[("1.3", "dijon-metropole")] == Decimal("1234.50")
+    assert ("3.3", "etat") not in montants and ("3.3", "dijon-metropole") not in montants
+    assert (rapport.crees, rapport.modifies, rapport.supprimes) == (2, 1, 2)
+
+
+def test_une_nouvelle_version_et_une_nouvelle_annee(documents):
+    def nouvelle(classeur):
+        for nom in classeur.sheetnames[1:]:
+            del classeur[nom]
+        feuille = classeur.worksheets[0]
+        feuille["B5"] = "2024"
+        feuille["B6"] = "Initial 2024"
+        feuille["B7"] = "initial"
+
+    rapport = importer(modifier(exporter(), nouvelle))
+    tableau = TableauEngagements.objects.get(convention__slug=CALPA, annee_debut=2024)
+    assert (tableau.libelle, tableau.en_vigueur, tableau.nature) == (
+        "Initial 2024",
+        True,
+        "initial",
+    )
+    assert tableau.engagements.count() == 12
+    assert rapport.tableaux_crees == 1
+
+
+def sans_rien_ecrire(contenu: bytes, *messages):
+    avant = etat_des_engagements()
+    tableaux = TableauEngagements.objects.count()
+    with pytest.raises(ClasseurInvalide) as erreur:
+        importer(contenu)
+    texte = str(erreur.value)
+    for message in messages:
+        assert message in texte
+    assert etat_des_engagements() == avant
+    assert TableauEngagements.objects.count() == tableaux
+
+
+def cellule(feuille, coordonnees, valeur):
+    def changer(classeur):
+        classeur[feuille][coordonnees] = valeur
+
+    return changer
+
+
+@pytest.mark.parametrize(
+    "changement, message",
+    [
+        pytest.param(
+            cellule("En vigueur", "B4", "calpa-lyon-2023"),
+            "Feuille « En vigueur », ligne 4, colonne B : convention inconnue « calpa-lyon-2023 ».",
+            id="convention-inconnue",
+        ),
+        pytest.param(
+            cellule("En vigueur", "A14", "9.9"),
+            "Feuille « En vigueur », ligne 14, colonne A : action inconnue « 9.9 »",
+            id="action-inconnue",
+        ),
+        pytest.param(
+            cellule("En vigueur", "C12", "ars"),
+            "Feuille « En vigueur », ligne 12, colonne C : financeur inconnu « ars ».",
+            id="financeur-inconnu",
+        ),
+        pytest.param(
+            cellule("En vigueur", "C14", -5),
+            "Feuille « En vigueur », ligne 14, colonne C : montant négatif",
+            id="montant-negatif",
+        ),
+        pytest.param(
+            cellule("En vigueur", "C14", "cent mille"),
+            "Feuille « En vigueur », ligne 14, colonne C : « cent mille » n'est pas un nombre",
+            id="montant-non-numerique",
+        ),
+        pytest.param(
+            cellule("En vigueur", "A15", "1.1"),
+            "Feuille « En vigueur », ligne 15, colonne A : action « 1.1 » en double "
+            "(déjà ligne 14).",
+            id="ligne-en-double",
+        ),
+        pytest.param(
+            cellule("En vigueur", "A11", "Numéro"),
+            "Feuille « En vigueur », ligne 11 : colonnes « Code » et « Intitulé » attendues",
+            id="colonne-renommee",
+        ),
+        pytest.param(
+            cellule("En vigueur", "A7", None),
+            "Feuille « En vigueur », ligne 7, colonne A : « Nature » attendu",
+            id="ligne-d-entete-manquante",
+        ),
+    ],
+)
+def test_une_mauvaise_cellule_refuse_tout_le_classeur(documents, changement, message):
+    def plus_une_bonne_modification(classeur):
+        # a valid change on another sheet must not be written either
+        autre = classeur.worksheets[2]
+        autre.cell(ligne_de(autre, "1.1"), 3).value = 1
+        changement(classeur)
+
+    sans_rien_ecrire(modifier(exporter(), plus_une_bonne_modification), message)
+
+
+def test_une_feuille_vide(documents):
+    def vider(classeur):
+        classeur.create_sheet("Vide")
+
+    sans_rien_ecrire(modifier(exporter(), vider), "Feuille « Vide » : la feuille est vide.")
+
+
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        pytest.param(b"Code;Intitule;Etat\n1.1;x;100\n", id="csv-renomme"),
+        pytest.param("tronqué", id="fichier-tronque"),
+    ],
+)
+def test_un_fichier_qui_n_est_pas_un_classeur(documents, contenu):
+    if contenu == "tronqué":
+        contenu = exporter()[:2000]
+    sans_rien_ecrire(contenu, "Le fichier n'est pas un classeur Excel (.xlsx) lisible")
+
+
+def test_un_fichier_trop_gros(documents):
+    sans_rien_ecrire(b"0" * (TAILLE_MAX + 1), "la limite est de 5 Mio")
+
+
+def test_un_classeur_sans_la_mise_en_page(documents):
+    classeur = Workbook()
+    classeur.active.append(["convention", "année", "action", "financeur", "montant"])
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    sans_rien_ecrire(sortie.getvalue(), "ligne 4, colonne A : « Convention » attendu")
+
+
+def test_les_commandes_exporter_et_importer(documents, tmp_path):
+    fichier = tmp_path / "calpa.xlsx"
+    sortie = StringIO()
+    call_command(
+        "exporter",
+        "--convention",
+        CALPA,
+        "--annee",
+        "2023",
+        "--version",
+        "Version Dijon Métropole non retenue sur le Territoire Zéro Non Recours",
+        "-o",
+        str(fichier),
+        stdout=sortie,
+    )
+    assert "1 feuille(s)" in sortie.getvalue()
+
+    def changer(classeur):
+        feuille = classeur.worksheets[0]
+        feuille.cell(ligne_de(feuille, "1.1"), 3).value = "85 000 €"
+
+    fichier.write_bytes(modifier(fichier.read_bytes(), changer))
+    avant = etat_des_engagements()
+    sortie, progression = StringIO(), StringIO()
+    call_command("importer", str(fichier), "--dry-run", stdout=sortie, stderr=progression)
+    assert "Essai (--dry-run), rien n'a été écrit" in sortie.getvalue()
+    assert "~ 1.1 État : 80\u202f000\u00a0€ → 85\u202f000\u00a0€" in sortie.getvalue()
+    assert "[1/1] feuille" in progression.getvalue()
+    assert etat_des_engagements() == avant
+    call_command("importer", str(fichier), stdout=StringIO(), stderr=StringIO())
+    assert Engagement.objects.get(
+        tableau__libelle__contains="non retenue", action__code="1.1", financeur__slug="etat"
+    ).montant == Decimal("85000.00")
+    with pytest.raises(CommandError, match="convention inconnue"):
+        fichier.write_bytes(
+            modifier(
+                fichier.read_bytes(),
+                cellule(load_workbook(fichier).sheetnames[0], "B4", "inconnue"),
+            )
+        )
+        call_command("importer", str(fichier), stdout=StringIO(), stderr=StringIO())
+
+
+def test_import_dans_l_admin_avec_apercu_et_confirmation(documents, client_admin):
+    def changer(classeur):
+        feuille = classeur["En vigueur"]
+        feuille.cell(ligne_de(feuille, "2.1"), 4).value = 150000
+
+    url = reverse("admin:conventions_tableauengagements_import")
+    fichier = io.BytesIO(modifier(exporter(), changer))
+    fichier.name = "annexe.xlsx"
+    apercu = client_admin.post(url, {"fichier": fichier})
+    html = apercu.content.decode()
+    assert "Aperçu : ce que l'import va écrire" in html
+    assert "~ 2.1 Dijon Métropole : 140\u202f000\u00a0€ → 150\u202f000\u00a0€" in html
+    cle = {
+        "action__code": "2.1",
+        "financeur__slug": "dijon-metropole",
+        "tableau__en_vigueur": True,
+        "tableau__convention__slug": CALPA,
+    }
+    assert Engagement.objects.get(**cle).montant == Decimal("140000.00")
+    client_admin.post(url, {"confirmer": "1"})
+    assert Engagement.objects.get(**cle).montant == Decimal("150000.00")
+
+
+def test_le_classeur_depuis_la_page_de_la_convention(documents, client_admin):
+    reponse = client_admin.get(reverse("conventions:classeur", args=[CALPA]), {"periode": "2023"})
+    assert (
+        reponse["Content-Disposition"]
+        == 'attachment; filename="calpa-dijon-2023-2023-engagements.xlsx"'
+    )
+    assert len(load_workbook(io.BytesIO(reponse.content)).worksheets) == 3
