@@ -104,10 +104,27 @@ def bilan_detail(request, slug, annee):
             "convention": bilan.convention,
             "sections": sections,
             "peut_remplir": peut_remplir,
+            "peut_exporter": peut_exporter(request.user),
             "constats": constats,
             "resume": Resume.de(constats),
         },
     )
+
+
+@login_required
+def classeur_du_bilan(request, slug, annee):
+    from django.http import HttpResponse
+
+    from conventions.classeurs.export import classeur_du_bilan as classeur
+
+    exiger(peut_exporter(request.user))
+    bilan = _bilan(request, slug, annee)
+    reponse = HttpResponse(
+        classeur(bilan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    reponse["Content-Disposition"] = f'attachment; filename="{slug}-bilan-{annee}.xlsx"'
+    return reponse
 
 
 @login_required

@@ -210,3 +210,53 @@ def classeur_des_tableaux(tableaux, aujourdhui: date | None = None) -> bytes:
     tampon = BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def classeur_du_bilan(bilan) -> bytes:
+    """The bilan in two sheets: indicators per action with their breakdowns, and its budget
+    prévisionnel par action laid out as the annex."""
+    from bilans.models import Mesure
+
+    classeur = Workbook(write_only=True)
+    feuille = classeur.create_sheet("Indicateurs")
+    feuille.column_dimensions["B"].width = 60
+    feuille.column_dimensions["C"].width = 60
+    feuille.freeze_panes = "A3"
+    feuille.append(
+        [_cellule(feuille, f"Bilan {bilan.annee} — {bilan.convention.intitule}", gras=True)]
+    )
+    feuille.append(
+        [
+            _cellule(feuille, t, gras=True)
+            for t in [
+                "Action",
+                "Intitulé de l'action",
+                "Indicateur",
+                "Partie de",
+                "Unité",
+                "Valeur",
+            ]
+        ]
+    )
+    mesures = (
+        Mesure.objects.filter(bilan=bilan)
+        .select_related("indicateur__action", "indicateur__parent")
+        .order_by("indicateur__action__ordre", "indicateur__ordre")
+    )
+    for mesure in mesures:
+        indicateur = mesure.indicateur
+        feuille.append(
+            [
+                _cellule(feuille, indicateur.action.code),
+                _cellule(feuille, indicateur.action.intitule),
+                _cellule(feuille, indicateur.libelle),
+                _cellule(feuille, indicateur.parent.libelle if indicateur.parent else ""),
+                _cellule(feuille, indicateur.unite),
+                _cellule(feuille, mesure.valeur, format_="#,##0.##"),
+            ]
+        )
+    if bilan.tableau_previsionnel:
+        ecrire_feuille(classeur, bilan.tableau_previsionnel, {"Indicateurs"}, date.today())
+    tampon = BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()

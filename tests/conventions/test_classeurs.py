@@ -344,3 +344,27 @@ def test_le_classeur_depuis_la_page_de_la_convention(documents, client_admin):
         == 'attachment; filename="calpa-dijon-2023-2023-engagements.xlsx"'
     )
     assert len(load_workbook(io.BytesIO(reponse.content)).worksheets) == 3
+
+
+def test_le_classeur_du_bilan(documents, client_de):
+    from conventions import roles
+    from conventions.models import Territoire
+
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    reponse = client.get("/conventions/calpa-dijon-2023/bilans/2023/classeur/")
+    classeur = load_workbook(io.BytesIO(reponse.content))
+    assert classeur.sheetnames[0] == "Indicateurs"
+    lignes = list(classeur["Indicateurs"].iter_rows(min_row=3, values_only=True))
+    assert len(lignes) == 19
+    assert (
+        "3.1",
+        lignes[11][1],
+        "dont mesures Maintien",
+        "Accompagnements ASLL proposés",
+        "accompagnements",
+        73,
+    ) == lignes[11]
+    budget = classeur.worksheets[1]
+    assert budget["B6"].value == "Budget prévisionnel 2023 par action (bilan 2023)"
+    agent = client_de(roles.AGENT, territoires=Territoire.objects.all())
+    assert agent.get("/conventions/calpa-dijon-2023/bilans/2023/classeur/").status_code == 403
