@@ -113,6 +113,7 @@ def convention_detail(request, slug):
     periodes, tableau, versions = _tableau_choisi(request, convention)
     annexe = selectors.annexe(tableau) if tableau else None
     constats = controler(Convention.objects.filter(pk=convention.pk))
+    constats_du_tableau = constats_de(tableau, constats) if tableau else []
     format_ = _export_demande(request)
     if format_ and annexe:
         entetes = ["Code", "Intitulé", *[f.nom for f in annexe.financeurs]]
@@ -128,6 +129,8 @@ def convention_detail(request, slug):
             "tableau": tableau,
             "versions": versions,
             "annexe": annexe,
+            "constats_du_tableau": constats_du_tableau,
+            "resume_du_tableau": Resume.de(constats_du_tableau),
             "constats": constats,
             "resume": Resume.de(constats),
             "avenants": convention.avenants.all(),

@@ -86,6 +86,7 @@ class TestConvention:
         html = page(
             finances, "/conventions/contrat-de-ville-grand-dijon-2015-2020/", periode="2015-2017"
         )
+        assert "Contrôles de cette version : 2 avertissements" in html
         assert 'class="ligne-axe niveau-3"' in html
         assert "Sous-total Pilier Cohésion sociale" in html
         assert f'Total</th><td class="montant">{euros("129 530 000 €")}' in html
