@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint pytest fixtures
+.PHONY: install run serve backup test lint pytest fixtures
 
 # Reinstall when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -21,6 +21,19 @@ run: install
 	$(PY) manage.py loaddata fixtures/*.json
 	$(PY) manage.py creer_comptes_demo
 	$(PY) manage.py runserver $(HOST)
+
+## make serve: production-like server (gunicorn, whitenoise for static files, DEBUG off).
+## Needs SECRET_KEY and ALLOWED_HOSTS; DATABASE_URL for PostgreSQL; HTTPS=0 for plain http here.
+serve: install
+	DEBUG=0 $(PY) manage.py check --deploy
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(VENV)/bin/gunicorn pauvrete.wsgi --bind $(HOST) --workers 3 --access-logfile -
+
+## make backup: a dated, natural-key dump of the data in sauvegardes/ (restore with loaddata).
+backup: install
+	mkdir -p sauvegardes
+	$(PY) manage.py sauvegarder sauvegardes
 
 ## make test: lint, check migrations and fixtures, run every test.
 test: install lint pytest
