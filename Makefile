@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata fixtures/*.json
+	$(PY) manage.py historiser
 	$(PY) manage.py creer_comptes_demo
 	$(PY) manage.py runserver $(HOST)
 

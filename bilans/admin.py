@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
 
 from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
@@ -41,7 +42,7 @@ class MesureInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Bilan)
-class BilanAdmin(ConstatsAdminMixin, admin.ModelAdmin):
+class BilanAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "statut",
@@ -97,7 +98,7 @@ class BilanAdmin(ConstatsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RapportAction)
-class RapportActionAdmin(admin.ModelAdmin):
+class RapportActionAdmin(SimpleHistoryAdmin):
     list_display = ["action", "realisation", "operateur", "bilan"]
     list_filter = ["realisation", "bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["action", "bilan__convention"]
@@ -115,7 +116,7 @@ class IndicateurAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mesure)
-class MesureAdmin(admin.ModelAdmin):
+class MesureAdmin(SimpleHistoryAdmin):
     list_display = ["indicateur", "valeur_affichee", "bilan"]
     list_filter = ["bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["indicateur__action", "bilan__convention"]

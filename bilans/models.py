@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from conventions.models import MONTANT, Action, Convention, TableauEngagements, montant_positif
 
@@ -51,6 +52,7 @@ class Bilan(models.Model):
     remarques = models.TextField("remarques", blank=True)
 
     objects = BilanManager()
+    historique = HistoricalRecords(verbose_name="historique du bilan")
 
     class Meta:
         verbose_name = "bilan"
@@ -113,6 +115,7 @@ class RapportAction(models.Model):
     texte = models.TextField("compte rendu", blank=True)
 
     objects = RapportActionManager()
+    historique = HistoricalRecords(verbose_name="historique du rapport")
 
     class Meta:
         verbose_name = "rapport d'action"
@@ -232,6 +235,7 @@ class Mesure(models.Model):
     commentaire = models.TextField("commentaire", blank=True)
 
     objects = MesureManager()
+    historique = HistoricalRecords(verbose_name="historique de la mesure")
 
     class Meta:
         verbose_name = "mesure"

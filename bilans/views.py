@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from comptes.acces import conventions_de, exiger, peut_exporter, peut_remplir_les_bilans
 from controles.constats import Resume
 from controles.services import constats_de, controler
-from conventions import selectors
+from conventions import historique, selectors
 from conventions.exports import reponse_export
 from conventions.graphiques import barres
 from conventions.models import Convention
@@ -105,6 +105,7 @@ def bilan_detail(request, slug, annee):
             "sections": sections,
             "peut_remplir": peut_remplir,
             "peut_exporter": peut_exporter(request.user),
+            "historique": historique.des_mesures({"bilan_id": bilan.pk}),
             "constats": constats,
             "resume": Resume.de(constats),
         },

@@ -7,6 +7,7 @@ that the number of queries does not grow with the number of rows.
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
 
 from controles.admin import ConstatsAdminMixin
 
@@ -114,7 +115,7 @@ class ActionInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Convention)
-class ConventionAdmin(ConstatsAdminMixin, admin.ModelAdmin):
+class ConventionAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "intitule",
         "territoire",
@@ -267,7 +268,7 @@ class TotalImprimeInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(TableauEngagements)
-class TableauEngagementsAdmin(ConstatsAdminMixin, admin.ModelAdmin):
+class TableauEngagementsAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "libelle",
         "convention",
@@ -334,7 +335,7 @@ class TableauEngagementsAdmin(ConstatsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(SimpleHistoryAdmin):
     list_display = ["action", "financeur", "montant_affiche", "tableau"]
     list_filter = [
         "financeur",

@@ -16,6 +16,7 @@ from .classeurs.chargement import importer
 from .classeurs.lecture import TAILLE_MAX, ClasseurInvalide
 
 CLE_SESSION = "classeur_a_importer"
+CLE_NOM = "classeur_a_importer_nom"
 
 
 class ClasseurForm(forms.Form):
@@ -35,11 +36,12 @@ def vue_import(model_admin, request):
     }
     if request.method == "POST" and "confirmer" in request.POST:
         contenu = request.session.pop(CLE_SESSION, None)
+        nom = request.session.pop(CLE_NOM, "classeur")
         if contenu is None:
             messages.error(request, "Aucun classeur en attente : déposez-le à nouveau.")
             return redirect(request.path)
         try:
-            rapport = importer(base64.b64decode(contenu))
+            rapport = importer(base64.b64decode(contenu), utilisateur=request.user, nom_fichier=nom)
         except ClasseurInvalide as erreur:
             messages.error(request, "Import refusé, rien n'a été écrit : " + str(erreur))
             return redirect(request.path)
@@ -55,6 +57,7 @@ def vue_import(model_admin, request):
             try:
                 contexte["rapport"] = importer(contenu, essai=True)
                 request.session[CLE_SESSION] = base64.b64encode(contenu).decode()
+                request.session[CLE_NOM] = fichier.name
             except ClasseurInvalide as erreur:
                 contexte["erreurs"] = erreur.erreurs
     contexte["form"] = form

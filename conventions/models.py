@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 MONTANT = {"max_digits": 14, "decimal_places": 2}
 ZERO = Value(Decimal("0.00"), output_field=models.DecimalField(**MONTANT))
@@ -205,6 +206,7 @@ class Convention(models.Model):
     source = models.CharField("document source", max_length=300, blank=True)
 
     objects = ConventionManager()
+    historique = HistoricalRecords(verbose_name="historique de la convention")
 
     class Meta:
         verbose_name = "convention"
@@ -509,6 +511,7 @@ class TableauEngagements(models.Model):
     remarques = models.TextField("remarques", blank=True)
 
     objects = TableauEngagementsManager()
+    historique = HistoricalRecords(verbose_name="historique du tableau")
 
     class Meta:
         verbose_name = "tableau des engagements"
@@ -704,6 +707,7 @@ class Engagement(models.Model):
     montant = models.DecimalField("montant", **MONTANT)
 
     objects = EngagementManager()
+    historique = HistoricalRecords(verbose_name="historique de l'engagement")
 
     class Meta:
         verbose_name = "engagement"

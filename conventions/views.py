@@ -13,7 +13,7 @@ from comptes.acces import conventions_de, exiger, peut_exporter, role_de, territ
 from controles.constats import Regle, Resume
 from controles.services import constats_de, controler
 
-from . import selectors
+from . import historique, selectors
 from .exports import reponse_export
 from .filters import TableauDeBordFilter
 from .graphiques import barres
@@ -130,6 +130,7 @@ def convention_detail(request, slug):
             "versions": versions,
             "annexe": annexe,
             "constats_du_tableau": constats_du_tableau,
+            "historique": historique.des_engagements({"tableau_id": tableau.pk}) if tableau else [],
             "resume_du_tableau": Resume.de(constats_du_tableau),
             "constats": constats,
             "resume": Resume.de(constats),
@@ -212,6 +213,8 @@ def action_detail(request, slug, code):
             ],
             "annees_mesures": annees_mesures,
             "graphique_indicateurs": graphique_indicateurs,
+            "historique": historique.des_engagements({"action_id": action.pk})
+            + historique.des_mesures({"indicateur__action_id": action.pk}),
             "constats": constats,
             "resume": Resume.de(constats),
         },

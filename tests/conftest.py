@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from conventions import roles
+from conventions.historique import poser_le_socle
 
 FIXTURES = sorted(
     str(chemin) for chemin in (Path(__file__).resolve().parent.parent / "fixtures").glob("*.json")
@@ -16,6 +17,7 @@ FIXTURES = sorted(
 def documents(db):
     """The five documents of ``shared/seeds`` as loaded by ``make run``."""
     call_command("loaddata", *FIXTURES, verbosity=0)
+    poser_le_socle()
 
 
 @pytest.fixture

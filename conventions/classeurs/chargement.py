@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from conventions.formats import euros
 from conventions.models import Action, Engagement, Financeur, TableauEngagements
@@ -32,13 +33,24 @@ class Rapport:
         )
 
 
-def importer(contenu: bytes, *, essai: bool = False, progression=None) -> Rapport:
-    """Import a workbook; with ``essai`` nothing is written. Raises ``ClasseurInvalide``."""
+def importer(
+    contenu: bytes,
+    *,
+    essai: bool = False,
+    progression=None,
+    utilisateur=None,
+    nom_fichier: str = "",
+) -> Rapport:
+    """Import a workbook; with ``essai`` nothing is written. Raises ``ClasseurInvalide``.
+
+    The history of every amount written records ``utilisateur`` and the file's name.
+    """
     feuilles = lire(contenu)
     rapport = Rapport()
+    auteur = {"utilisateur": utilisateur, "raison": f"import de {nom_fichier or 'classeur'}"}
     with transaction.atomic():
         for numero, feuille in enumerate(feuilles, start=1):
-            _charger_feuille(feuille, rapport)
+            _charger_feuille(feuille, rapport, auteur)
             if progression:
                 progression(numero, len(feuilles), feuille.nom)
         if essai:
@@ -46,7 +58,7 @@ def importer(contenu: bytes, *, essai: bool = False, progression=None) -> Rappor
     return rapport
 
 
-def _charger_feuille(feuille: FeuilleLue, rapport: Rapport) -> None:
+def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> None:
     tableau = TableauEngagements.objects.filter(
         convention=feuille.convention,
         annee_debut=feuille.annee_debut,
@@ -80,6 +92,8 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport) -> None:
     tableau.en_vigueur = feuille.en_vigueur
     tableau.source = feuille.source
     tableau.full_clean()
+    tableau._history_user = auteur["utilisateur"]
+    tableau._change_reason = auteur["raison"]
     tableau.save()
 
     actions = {a.code: a for a in Action.objects.filter(convention=feuille.convention)}
@@ -112,9 +126,16 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport) -> None:
         details.append(f"  − {code} {engagement.financeur.nom} : {euros(engagement.montant)}")
     for engagement in nouveaux + modifies:
         engagement.full_clean(validate_unique=False)
-    Engagement.objects.bulk_create(nouveaux)
-    Engagement.objects.bulk_update(modifies, ["montant"])
-    Engagement.objects.filter(pk__in=[e.pk for e in existants.values()]).delete()
+    historique = {
+        "default_user": auteur["utilisateur"],
+        "default_change_reason": auteur["raison"],
+    }
+    bulk_create_with_history(nouveaux, Engagement, **historique)
+    bulk_update_with_history(modifies, Engagement, ["montant"], **historique)
+    for engagement in existants.values():  # few, and each deletion keeps its history line
+        engagement._history_user = auteur["utilisateur"]
+        engagement._change_reason = auteur["raison"]
+        engagement.delete()
     rapport.crees += len(nouveaux)
     rapport.modifies += len(modifies)
     rapport.supprimes += len(existants)

@@ -31,7 +31,12 @@ class Command(BaseCommand):
             self.stderr.write(f"[{numero}/{total}] feuille « {feuille} » lue")
 
         try:
-            rapport = importer(chemin.read_bytes(), essai=dry_run, progression=progression)
+            rapport = importer(
+                chemin.read_bytes(),
+                essai=dry_run,
+                progression=progression,
+                nom_fichier=f"{chemin.name} (ligne de commande)",
+            )
         except ClasseurInvalide as erreur:
             raise CommandError("Import refusé, rien n'a été écrit :\n" + str(erreur)) from None
         titre = "Essai (--dry-run), rien n'a été écrit :" if dry_run else "Import effectué :"
