@@ -37,9 +37,11 @@ class NombreFrancaisField(forms.CharField):
 class MesuresForm(forms.Form):
     """One field per indicator of an action; a part may not exceed its whole."""
 
-    def __init__(self, *args, indicateurs, valeurs, **kwargs):
+    def __init__(self, *args, bilan, indicateurs, valeurs, versions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.bilan = bilan
         self.indicateurs = indicateurs
+        self.versions = versions  # indicator id → version of its mesure now (0: none)
         for indicateur in indicateurs:
             valeur = valeurs.get(indicateur.pk)
             self.fields[self.nom(indicateur)] = NombreFrancaisField(
@@ -48,6 +50,9 @@ class MesuresForm(forms.Form):
                 initial=None if valeur is None else nombre(valeur),
                 help_text=indicateur.unite,
             )
+            self.fields[f"version_{indicateur.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=versions.get(indicateur.pk, 0)
+            )
 
     @staticmethod
     def nom(indicateur) -> str:
@@ -55,6 +60,22 @@ class MesuresForm(forms.Form):
 
     def clean(self):
         donnees = super().clean()
+        from conventions.concurrence import message
+
+        from .models import Mesure
+
+        for indicateur in self.indicateurs:
+            lue = donnees.get(f"version_{indicateur.pk}")
+            if lue is not None and lue != self.versions.get(indicateur.pk, 0):
+                actuelle = Mesure.objects.filter(indicateur=indicateur, bilan=self.bilan).first()
+                self.add_error(
+                    self.nom(indicateur),
+                    message(
+                        actuelle, actuelle.valeur, donnees.get(self.nom(indicateur)), montant=False
+                    )
+                    if actuelle
+                    else "Valeur supprimée entre-temps : rechargez la page.",
+                )
         for indicateur in self.indicateurs:
             if not indicateur.parent_id:
                 continue

@@ -233,6 +233,8 @@ class Mesure(models.Model):
     )
     valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
     commentaire = models.TextField("commentaire", blank=True)
+    # Optimistic locking, as for engagements.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = MesureManager()
     historique = HistoricalRecords(verbose_name="historique de la mesure")

@@ -15,9 +15,12 @@ def enregistrer_rapport(*, bilan: Bilan, rapport: RapportAction, valeurs: dict) 
         if valeur is None:
             Mesure.objects.filter(indicateur=indicateur, bilan=bilan).delete()
             continue
-        mesure, _ = Mesure.objects.get_or_create(
+        mesure, cree = Mesure.objects.select_for_update().get_or_create(
             indicateur=indicateur, bilan=bilan, defaults={"valeur": valeur}
         )
+        if cree or mesure.valeur == valeur:
+            continue
         mesure.valeur = valeur
+        mesure.version += 1
         mesure.full_clean()
         mesure.save()

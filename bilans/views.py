@@ -41,7 +41,9 @@ def _sections(bilan, donnees_postees=None, action_postee=None):
         .select_related("parent")
         .order_by("ordre", "code")
     )
-    valeurs = dict(Mesure.objects.filter(bilan=bilan).values_list("indicateur_id", "valeur"))
+    lignes = Mesure.objects.filter(bilan=bilan).values_list("indicateur_id", "valeur", "version")
+    valeurs = {indicateur: valeur for indicateur, valeur, _v in lignes}
+    versions = {indicateur: version for indicateur, _v, version in lignes}
     sections = []
     for rapport in rapports:
         siens = [i for i in indicateurs if i.action_id == rapport.action_id]
@@ -58,7 +60,12 @@ def _sections(bilan, donnees_postees=None, action_postee=None):
                     donnees, instance=rapport, prefix=f"r{rapport.pk}"
                 ),
                 "form_mesures": MesuresForm(
-                    donnees, indicateurs=siens, valeurs=valeurs, prefix=f"m{rapport.pk}"
+                    donnees,
+                    bilan=bilan,
+                    indicateurs=siens,
+                    valeurs=valeurs,
+                    versions=versions,
+                    prefix=f"m{rapport.pk}",
                 ),
             }
         )

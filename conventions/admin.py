@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from controles.admin import ConstatsAdminMixin
 
+from .concurrence import VersionForm
 from .formats import euros
 from .models import (
     Action,
@@ -250,10 +251,17 @@ class ActionAdmin(ConstatsAdminMixin, admin.ModelAdmin):
 # --- Tableaux des engagements ---------------------------------------------------------------
 
 
+class EngagementForm(VersionForm):
+    class Meta:
+        model = Engagement
+        fields = ["tableau", "action", "financeur", "montant"]
+
+
 class EngagementInline(ChoixPartagesMixin, admin.TabularInline):
     model = Engagement
+    form = EngagementForm
     extra = 0
-    fields = ["action", "financeur", "montant"]
+    fields = ["action", "financeur", "montant", "version_lue"]
     choix_limites_a_la_convention = ("action",)
     lignes_select_related = ("action", "financeur")
 
@@ -336,6 +344,7 @@ class TableauEngagementsAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Engagement)
 class EngagementAdmin(SimpleHistoryAdmin):
+    form = EngagementForm
     list_display = ["action", "financeur", "montant_affiche", "tableau"]
     list_filter = [
         "financeur",

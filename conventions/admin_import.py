@@ -17,6 +17,7 @@ from .classeurs.lecture import TAILLE_MAX, ClasseurInvalide
 
 CLE_SESSION = "classeur_a_importer"
 CLE_NOM = "classeur_a_importer_nom"
+CLE_EMPREINTE = "classeur_a_importer_empreinte"
 
 
 class ClasseurForm(forms.Form):
@@ -37,11 +38,17 @@ def vue_import(model_admin, request):
     if request.method == "POST" and "confirmer" in request.POST:
         contenu = request.session.pop(CLE_SESSION, None)
         nom = request.session.pop(CLE_NOM, "classeur")
+        attendue = request.session.pop(CLE_EMPREINTE, None)
         if contenu is None:
             messages.error(request, "Aucun classeur en attente : déposez-le à nouveau.")
             return redirect(request.path)
         try:
-            rapport = importer(base64.b64decode(contenu), utilisateur=request.user, nom_fichier=nom)
+            rapport = importer(
+                base64.b64decode(contenu),
+                utilisateur=request.user,
+                nom_fichier=nom,
+                empreinte_attendue=attendue,
+            )
         except ClasseurInvalide as erreur:
             messages.error(request, "Import refusé, rien n'a été écrit : " + str(erreur))
             return redirect(request.path)
@@ -58,6 +65,7 @@ def vue_import(model_admin, request):
                 contexte["rapport"] = importer(contenu, essai=True)
                 request.session[CLE_SESSION] = base64.b64encode(contenu).decode()
                 request.session[CLE_NOM] = fichier.name
+                request.session[CLE_EMPREINTE] = contexte["rapport"].empreinte
             except ClasseurInvalide as erreur:
                 contexte["erreurs"] = erreur.erreurs
     contexte["form"] = form

@@ -705,6 +705,9 @@ class Engagement(models.Model):
         Financeur, verbose_name="financeur", on_delete=models.PROTECT, related_name="engagements"
     )
     montant = models.DecimalField("montant", **MONTANT)
+    # Optimistic locking: a form or a preview carries the version it read; saving over a newer
+    # version is refused instead of overwriting a colleague's amount.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = EngagementManager()
     historique = HistoricalRecords(verbose_name="historique de l'engagement")

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from conventions.formats import euros
 from conventions.models import Action, Engagement, Financeur, TableauEngagements
 
-from .lecture import FeuilleLue, lire
+from .lecture import ClasseurInvalide, FeuilleLue, lire
 
 
 @dataclass
@@ -22,6 +22,9 @@ class Rapport:
     modifies: int = 0
     supprimes: int = 0
     tableaux_crees: int = 0
+    # The state of the touched tableaux before the import: a confirmation after a preview
+    # checks that nobody changed them in between.
+    empreinte: str = ""
 
     def __str__(self):
         return "\n".join(
@@ -40,15 +43,25 @@ def importer(
     progression=None,
     utilisateur=None,
     nom_fichier: str = "",
+    empreinte_attendue: str | None = None,
 ) -> Rapport:
     """Import a workbook; with ``essai`` nothing is written. Raises ``ClasseurInvalide``.
 
-    The history of every amount written records ``utilisateur`` and the file's name.
+    The history of every amount written records ``utilisateur`` and the file's name. With
+    ``empreinte_attendue`` (from a preview), the import is refused if the tableaux changed since.
     """
     feuilles = lire(contenu)
     rapport = Rapport()
     auteur = {"utilisateur": utilisateur, "raison": f"import de {nom_fichier or 'classeur'}"}
     with transaction.atomic():
+        rapport.empreinte = empreinte(feuilles)
+        if empreinte_attendue is not None and rapport.empreinte != empreinte_attendue:
+            raise ClasseurInvalide(
+                [
+                    "Les tableaux de ce classeur ont été modifiés depuis l'aperçu (par un "
+                    "import ou une saisie) : rien n'a été écrit, relancez l'aperçu."
+                ]
+            )
         for numero, feuille in enumerate(feuilles, start=1):
             _charger_feuille(feuille, rapport, auteur)
             if progression:
@@ -56,6 +69,24 @@ def importer(
         if essai:
             transaction.set_rollback(True)
     return rapport
+
+
+def empreinte(feuilles: list[FeuilleLue]) -> str:
+    """Every engagement (id, version) of the tableaux these sheets touch, locked until the end
+    of the transaction on PostgreSQL, as one string."""
+    import hashlib
+
+    morceaux = []
+    for feuille in feuilles:
+        tableaux = TableauEngagements.objects.select_for_update().filter(
+            convention=feuille.convention,
+            annee_debut=feuille.annee_debut,
+            annee_fin=feuille.annee_fin,
+        )
+        lignes = Engagement.objects.filter(tableau__in=tableaux).order_by("pk")
+        morceaux.append(repr(list(tableaux.order_by("pk").values_list("pk", "en_vigueur"))))
+        morceaux.append(repr(list(lignes.values_list("pk", "version"))))
+    return hashlib.sha256("|".join(morceaux).encode()).hexdigest()
 
 
 def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> None:
@@ -121,6 +152,7 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> Non
                 f"{euros(montant)}"
             )
             engagement.montant = montant
+            engagement.version += 1
             modifies.append(engagement)
     for (code, _slug), engagement in sorted(existants.items()):
         details.append(f"  − {code} {engagement.financeur.nom} : {euros(engagement.montant)}")
@@ -131,7 +163,7 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> Non
         "default_change_reason": auteur["raison"],
     }
     bulk_create_with_history(nouveaux, Engagement, **historique)
-    bulk_update_with_history(modifies, Engagement, ["montant"], **historique)
+    bulk_update_with_history(modifies, Engagement, ["montant", "version"], **historique)
     for engagement in existants.values():  # few, and each deletion keeps its history line
         engagement._history_user = auteur["utilisateur"]
         engagement._change_reason = auteur["raison"]

@@ -1,0 +1,112 @@
+"""Two people editing the same amount or indicator: the second save is refused with the other's
+value, and nothing is overwritten silently. Runs on SQLite and, in CI, on PostgreSQL."""
+
+import io
+from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from bilans.models import Mesure, RapportAction
+from conventions import roles
+from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
+from conventions.models import Convention, Engagement, Territoire
+
+CALPA = "calpa-dijon-2023"
+
+
+def connecte(role, identifiant):
+    roles.creer_compte(
+        identifiant,
+        mot_de_passe="mot-de-passe-test",
+        role=role,
+        territoires=Territoire.objects.all(),
+    )
+    client = Client()
+    client.login(username=identifiant, password="mot-de-passe-test")
+    return client
+
+
+def engagement_11():
+    return Engagement.objects.get(
+        tableau__convention__slug=CALPA,
+        tableau__en_vigueur=True,
+        action__code="1.1",
+        financeur__slug="etat",
+    )
+
+
+def test_deux_chargees_de_finances_sur_le_meme_engagement(documents):
+    alice, bruno = connecte(roles.FINANCES, "alice"), connecte(roles.FINANCES, "bruno")
+    engagement = engagement_11()
+    url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
+    formulaire = {
+        "tableau": engagement.tableau_id,
+        "action": engagement.action_id,
+        "financeur": engagement.financeur_id,
+        "version_lue": engagement.version,  # both opened the form at this version
+    }
+    assert 'name="version_lue"' in alice.get(url).content.decode()
+    assert alice.post(url, {**formulaire, "montant": "90000"}).status_code == 302
+    reponse = bruno.post(url, {**formulaire, "montant": "95000"})
+    html = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "Modifié entre-temps par alice : la valeur est maintenant 90\u202f000\u00a0€ " in html
+    assert "(votre saisie : 95\u202f000\u00a0€)" in html
+    assert engagement_11().montant == Decimal("90000.00")
+    # Bruno reloads the page (new version) and can then save his amount.
+    formulaire["version_lue"] = engagement_11().version
+    assert bruno.post(url, {**formulaire, "montant": "95000"}).status_code == 302
+    assert engagement_11().montant == Decimal("95000.00")
+
+
+def test_deux_agents_sur_la_meme_mesure(documents):
+    claire, david = connecte(roles.AGENT, "claire"), connecte(roles.AGENT, "david")
+    rapport = RapportAction.objects.get(action__code="3.2")
+    mesure = Mesure.objects.get(indicateur__code="personnes-suivies")
+    url = f"/conventions/{CALPA}/bilans/2023/"
+    donnees = {
+        "action": "3.2",
+        f"r{rapport.pk}-realisation": rapport.realisation,
+        f"r{rapport.pk}-operateur": rapport.operateur,
+        f"r{rapport.pk}-texte": rapport.texte,
+    }
+    for autre in Mesure.objects.filter(indicateur__action=rapport.action):
+        donnees[f"m{rapport.pk}-indicateur_{autre.indicateur_id}"] = str(autre.valeur)
+        donnees[f"m{rapport.pk}-version_{autre.indicateur_id}"] = str(autre.version)
+    champ = f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"
+    claire.post(url, {**donnees, champ: "272"})
+    reponse = david.post(url, {**donnees, champ: "270"})
+    html = reponse.content.decode()
+    assert (
+        "Modifié entre-temps par claire : la valeur est maintenant 272 (votre saisie : 270)."
+        in html
+    )
+    assert Mesure.objects.get(pk=mesure.pk).valeur == Decimal("272")
+
+
+def test_deux_imports_du_meme_tableau_apres_apercu(documents):
+    emma = connecte(roles.FINANCES, "emma")
+    convention = Convention.objects.get(slug=CALPA)
+    exporte = classeur_des_tableaux(tableaux_de(convention, 2023, 2023))
+
+    def classeur(montant):
+        contenu = load_workbook(io.BytesIO(exporte))
+        feuille = contenu["En vigueur"]
+        ligne = next(r for r in range(13, feuille.max_row) if feuille.cell(r, 1).value == "1.1")
+        feuille.cell(ligne, 3).value = montant
+        sortie = io.BytesIO()
+        contenu.save(sortie)
+        sortie.seek(0)
+        sortie.name = f"annexe-{montant}.xlsx"
+        return sortie
+
+    url = reverse("admin:conventions_tableauengagements_import")
+    emma.post(url, {"fichier": classeur(91000)})  # Emma previews her workbook…
+    from conventions.classeurs.chargement import importer
+
+    importer(classeur(92000).getvalue(), nom_fichier="autre.xlsx")  # …another import lands…
+    reponse = emma.post(url, {"confirmer": "1"}, follow=True)  # …then Emma confirms.
+    assert "ont été modifiés depuis l&#x27;aperçu" in reponse.content.decode()
+    assert engagement_11().montant == Decimal("92000.00")
