@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from comptes.acces import TerritoireAdminMixin
 from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
 from conventions.formats import euros, nombre
@@ -42,7 +43,7 @@ class MesureInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Bilan)
-class BilanAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
+class BilanAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "statut",
@@ -98,7 +99,7 @@ class BilanAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RapportAction)
-class RapportActionAdmin(SimpleHistoryAdmin):
+class RapportActionAdmin(TerritoireAdminMixin, SimpleHistoryAdmin):
     list_display = ["action", "realisation", "operateur", "bilan"]
     list_filter = ["realisation", "bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["action", "bilan__convention"]
@@ -107,7 +108,7 @@ class RapportActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicateur)
-class IndicateurAdmin(admin.ModelAdmin):
+class IndicateurAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["libelle", "action", "unite", "parent", "partie_exhaustive"]
     list_filter = ["action__convention__territoire", "action__convention", "partie_exhaustive"]
     list_select_related = ["action", "parent__action"]
@@ -116,7 +117,7 @@ class IndicateurAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mesure)
-class MesureAdmin(SimpleHistoryAdmin):
+class MesureAdmin(TerritoireAdminMixin, SimpleHistoryAdmin):
     list_display = ["indicateur", "valeur_affichee", "bilan"]
     list_filter = ["bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["indicateur__action", "bilan__convention"]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from conventions.formats import lire_nombre, nombre
+from conventions.formats import PLAFOND, lire_nombre, nombre
 
 from .models import RapportAction
 
@@ -29,6 +29,8 @@ class NombreFrancaisField(forms.CharField):
             raise forms.ValidationError(str(erreur)) from None
         if nombre_lu < 0:
             raise forms.ValidationError("La valeur d'un indicateur ne peut pas être négative.")
+        if nombre_lu >= PLAFOND:
+            raise forms.ValidationError("Valeur hors limites (moins de 1 000 milliards).")
         if nombre_lu != nombre_lu.quantize(Decimal("0.01")):
             raise forms.ValidationError("Deux décimales au plus.")
         return nombre_lu

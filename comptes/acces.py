@@ -48,3 +48,39 @@ def peut_exporter(utilisateur) -> bool:
 def exiger(condition: bool):
     if not condition:
         raise PermissionDenied("Votre rôle ne permet pas cette action.")
+
+
+# How each model reaches its territoire, for the admin's lists and forms.
+CHEMINS_TERRITOIRE = {
+    "conventions.territoire": "pk__in",
+    "conventions.convention": "territoire__in",
+    "conventions.avenant": "convention__territoire__in",
+    "conventions.axe": "convention__territoire__in",
+    "conventions.action": "convention__territoire__in",
+    "conventions.tableauengagements": "convention__territoire__in",
+    "conventions.engagementpluriannuel": "convention__territoire__in",
+    "conventions.engagement": "tableau__convention__territoire__in",
+    "conventions.totalimprime": "tableau__convention__territoire__in",
+    "conventions.seance": "territoire__in",
+    "conventions.membreseance": "seance__territoire__in",
+    "conventions.deliberation": "seance__territoire__in",
+    "bilans.bilan": "convention__territoire__in",
+    "bilans.rapportaction": "bilan__convention__territoire__in",
+    "bilans.mesure": "bilan__convention__territoire__in",
+    "bilans.indicateur": "action__convention__territoire__in",
+}
+
+
+def filtrer_par_territoire(queryset, utilisateur):
+    """Keep the rows of the territoires the user follows (all of them for an administrator)."""
+    if role_de(utilisateur) == roles.ADMINISTRATEUR:
+        return queryset
+    chemin = CHEMINS_TERRITOIRE[queryset.model._meta.label_lower]
+    return queryset.filter(**{chemin: territoires_de(utilisateur)})
+
+
+class TerritoireAdminMixin:
+    """Admin screens show and edit only the objects of the user's territoires."""
+
+    def get_queryset(self, request):
+        return filtrer_par_territoire(super().get_queryset(request), request.user)

@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from comptes.acces import TerritoireAdminMixin
 from controles.admin import ConstatsAdminMixin
 
 from .concurrence import VersionForm
@@ -76,7 +77,7 @@ class ChoixPartagesMixin:
 
 
 @admin.register(Territoire)
-class TerritoireAdmin(admin.ModelAdmin):
+class TerritoireAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["nom", "nature", "departement", "slug"]
     list_filter = ["nature"]
     search_fields = ["nom", "slug"]
@@ -116,7 +117,7 @@ class ActionInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Convention)
-class ConventionAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
+class ConventionAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "intitule",
         "territoire",
@@ -192,7 +193,7 @@ class ConventionAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Avenant)
-class AvenantAdmin(admin.ModelAdmin):
+class AvenantAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "date_signature", "annee"]
     list_filter = ["convention__territoire", "convention__dispositif", "annee"]
     list_select_related = ["convention"]
@@ -200,7 +201,7 @@ class AvenantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Axe)
-class AxeAdmin(admin.ModelAdmin):
+class AxeAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["code", "intitule", "niveau", "parent", "convention"]
     list_filter = ["convention__territoire", "convention__dispositif", "niveau", "convention"]
     list_select_related = ["convention", "parent"]
@@ -209,7 +210,7 @@ class AxeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(ConstatsAdminMixin, admin.ModelAdmin):
+class ActionAdmin(TerritoireAdminMixin, ConstatsAdminMixin, admin.ModelAdmin):
     list_display = ["code", "intitule", "convention", "axe", "budget", "action_precedente"]
     list_filter = ["convention__territoire", "convention__dispositif", "convention"]
     list_select_related = ["convention", "axe", "action_precedente__convention"]
@@ -276,7 +277,7 @@ class TotalImprimeInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(TableauEngagements)
-class TableauEngagementsAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
+class TableauEngagementsAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "libelle",
         "convention",
@@ -343,7 +344,7 @@ class TableauEngagementsAdmin(ConstatsAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(SimpleHistoryAdmin):
+class EngagementAdmin(TerritoireAdminMixin, SimpleHistoryAdmin):
     form = EngagementForm
     list_display = ["action", "financeur", "montant_affiche", "tableau"]
     list_filter = [
@@ -363,7 +364,7 @@ class EngagementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TotalImprime)
-class TotalImprimeAdmin(admin.ModelAdmin):
+class TotalImprimeAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["tableau", "financeur", "montant_affiche"]
     list_filter = ["financeur", "tableau__convention__territoire"]
     list_select_related = ["tableau__convention", "financeur"]
@@ -383,7 +384,7 @@ class TrancheInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(EngagementPluriannuel)
-class EngagementPluriannuelAdmin(admin.ModelAdmin):
+class EngagementPluriannuelAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["convention", "financeur", "total", "periode", "tranches_total"]
     list_filter = ["financeur", "convention__territoire", "convention__dispositif"]
     list_select_related = ["convention", "financeur"]
@@ -422,7 +423,7 @@ class DeliberationInline(admin.TabularInline):
 
 
 @admin.register(Seance)
-class SeanceAdmin(admin.ModelAdmin):
+class SeanceAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "territoire",
@@ -444,7 +445,7 @@ class MontantDelibereInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Deliberation)
-class DeliberationAdmin(admin.ModelAdmin):
+class DeliberationAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["objet", "seance", "convention", "votes_pour", "votes_contre", "abstentions"]
     list_filter = ["seance__territoire", "seance__date"]
     list_select_related = ["seance", "convention"]
@@ -454,7 +455,7 @@ class DeliberationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembreSeance)
-class MembreSeanceAdmin(admin.ModelAdmin):
+class MembreSeanceAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "presence", "mandataire", "seance"]
     list_filter = ["presence", "seance"]
     list_select_related = ["seance"]

@@ -9,6 +9,7 @@ import base64
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -52,6 +53,13 @@ def vue_import(model_admin, request):
         except ClasseurInvalide as erreur:
             messages.error(request, "Import refusé, rien n'a été écrit : " + str(erreur))
             return redirect(request.path)
+        except DatabaseError:
+            messages.error(
+                request,
+                "La base de données a cessé de répondre pendant l'import : rien n'a été écrit. "
+                "Déposez à nouveau le classeur pour relancer l'import.",
+            )
+            return redirect(request.path)
         messages.success(request, "Import effectué. " + str(rapport).splitlines()[-1])
         return redirect("admin:conventions_tableauengagements_changelist")
     form = ClasseurForm(request.POST or None, request.FILES or None)
@@ -62,7 +70,7 @@ def vue_import(model_admin, request):
         else:
             contenu = fichier.read()
             try:
-                contexte["rapport"] = importer(contenu, essai=True)
+                contexte["rapport"] = importer(contenu, essai=True, utilisateur=request.user)
                 request.session[CLE_SESSION] = base64.b64encode(contenu).decode()
                 request.session[CLE_NOM] = fichier.name
                 request.session[CLE_EMPREINTE] = contexte["rapport"].empreinte

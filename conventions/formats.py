@@ -4,11 +4,13 @@ Thousands are separated by a narrow no-break space (U+202F) and the euro sign fo
 space (U+00A0), so that an amount never wraps across two lines.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 ESPACE_FINE = "\u202f"
 ESPACE_INSECABLE = "\u00a0"
 CENTIME = Decimal("0.01")
+PLAFOND = Decimal(10) ** 12  # amounts are stored with 12 digits before the decimal point
 
 
 def arrondi(montant: Decimal) -> Decimal:
@@ -92,10 +94,10 @@ def lire_nombre(texte: str) -> Decimal:
         nettoye = nettoye.replace(espace, "")
     if nettoye.count(",") == 1 and "." not in nettoye:
         nettoye = nettoye.replace(",", ".")
-    try:
-        valeur = Decimal(nettoye)
-    except InvalidOperation:
-        raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).") from None
-    if not valeur.is_finite():
+    # Digits only (no exponent, no « NaN »), and at most 14 of them before the decimal point.
+    if not re.fullmatch(r"-?\d{1,14}(\.\d+)?", nettoye):
         raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).")
-    return valeur
+    try:
+        return Decimal(nettoye)
+    except InvalidOperation:  # pragma: no cover — the pattern above admits only decimals
+        raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).") from None

@@ -84,3 +84,41 @@ def test_matrice(documents, client_de, client, utilisateur):
         if utilisateur == ANONYME:
             assert reponse["Location"].startswith(reverse("login")), url
     assert ecarts == []
+
+
+def test_l_administration_ne_montre_que_son_territoire(documents, client_de):
+    from conventions.models import Convention, Engagement
+
+    autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
+    Convention.objects.create(
+        slug="calpa-autre-2023",
+        intitule="Convention d'une autre métropole",
+        dispositif="calpa",
+        territoire=autre,
+        annee_debut=2023,
+        annee_fin=2023,
+    )
+    client = client_de(roles.FINANCES, territoires=[autre])
+    liste = client.get(reverse("admin:conventions_convention_changelist")).content.decode()
+    assert "Convention d&#x27;une autre métropole" in liste
+    assert "Pacte de solidarité" not in liste
+    engagement = Engagement.objects.first()
+    url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
+    assert client.get(url).status_code == 302  # « n'existe pas » : back to the list
+
+
+def test_un_import_ne_touche_pas_un_autre_territoire(documents, client_de):
+    import io
+
+    from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
+    from conventions.models import Convention
+
+    autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
+    client = client_de(roles.FINANCES, territoires=[autre])
+    convention = Convention.objects.get(slug="calpa-dijon-2023")
+    fichier = io.BytesIO(classeur_des_tableaux(tableaux_de(convention, 2023, 2023)))
+    fichier.name = "dijon.xlsx"
+    reponse = client.post(
+        reverse("admin:conventions_tableauengagements_import"), {"fichier": fichier}
+    )
+    assert "convention inconnue « calpa-dijon-2023 »" in reponse.content.decode()

@@ -50,7 +50,9 @@ def importer(
     The history of every amount written records ``utilisateur`` and the file's name. With
     ``empreinte_attendue`` (from a preview), the import is refused if the tableaux changed since.
     """
-    feuilles = lire(contenu)
+    from comptes.acces import conventions_de
+
+    feuilles = lire(contenu, None if utilisateur is None else conventions_de(utilisateur))
     rapport = Rapport()
     auteur = {"utilisateur": utilisateur, "raison": f"import de {nom_fichier or 'classeur'}"}
     with transaction.atomic():

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from conventions.formats import lire_nombre
+from conventions.formats import PLAFOND, lire_nombre
 from conventions.models import Action, Convention, Financeur, TableauEngagements
 
 from .export import CHAMPS, LIGNE_ENTETE, LIGNE_IDENTIFIANTS
@@ -61,6 +61,8 @@ def _montant(valeur) -> Decimal:
             raise ValueError(f"« {valeur} » n'est pas un montant.") from None
     else:
         montant = lire_nombre(valeur)
+    if not montant.is_finite() or abs(montant) >= PLAFOND:
+        raise ValueError(f"« {valeur} » : montant hors limites (moins de 1 000 milliards d'euros).")
     if montant < 0:
         raise ValueError(f"montant négatif ({valeur}) : un engagement est positif ou nul.")
     return montant.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -71,8 +73,12 @@ def _periode(texte: str) -> tuple[int, int]:
     return int(debut), int(fin or debut)
 
 
-def lire(contenu: bytes) -> list[FeuilleLue]:
-    """Parse the workbook; raise ``ClasseurInvalide`` with every problem found."""
+def lire(contenu: bytes, conventions=None) -> list[FeuilleLue]:
+    """Parse the workbook; raise ``ClasseurInvalide`` with every problem found.
+
+    ``conventions`` restricts what a sheet may name (the user's territoires): another
+    territory's convention reads as unknown.
+    """
     if len(contenu) > TAILLE_MAX:
         raise ClasseurInvalide(
             [
@@ -95,7 +101,7 @@ def lire(contenu: bytes) -> list[FeuilleLue]:
     feuilles = []
     financeurs = {f.slug: f for f in Financeur.objects.all()}
     for feuille in classeur.worksheets:
-        lue = _lire_feuille(feuille, financeurs, erreurs)
+        lue = _lire_feuille(feuille, financeurs, erreurs, conventions)
         if lue:
             feuilles.append(lue)
     classeur.close()
@@ -115,7 +121,7 @@ def lire(contenu: bytes) -> list[FeuilleLue]:
     return feuilles
 
 
-def _lire_feuille(feuille, financeurs, erreurs) -> FeuilleLue | None:
+def _lire_feuille(feuille, financeurs, erreurs, conventions=None) -> FeuilleLue | None:
     nom = feuille.title
     lignes = [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
     if not any(any(v is not None for v in ligne) for ligne in lignes):
@@ -137,7 +143,8 @@ def _lire_feuille(feuille, financeurs, erreurs) -> FeuilleLue | None:
                 f"trouvé (ligne manquante ou renommée)."
             )
         valeurs[champ] = _texte(cellule(ligne, 2))
-    convention = Convention.objects.filter(slug=valeurs["Convention"]).first()
+    conventions = Convention.objects.all() if conventions is None else conventions
+    convention = conventions.filter(slug=valeurs["Convention"]).first()
     if convention is None and len(erreurs) == avant:
         erreurs.append(f"{_ou(nom, 4, 2)} : convention inconnue « {valeurs['Convention']} ».")
     try:

@@ -6,6 +6,7 @@ One problem anywhere refuses the whole workbook, with its sheet, row and column.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from conventions.classeurs.chargement import importer
 from conventions.classeurs.lecture import ClasseurInvalide
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             )
         except ClasseurInvalide as erreur:
             raise CommandError("Import refusé, rien n'a été écrit :\n" + str(erreur)) from None
+        except DatabaseError as erreur:
+            raise CommandError(
+                "La base de données a cessé de répondre pendant l'import : rien n'a été écrit "
+                f"(transaction annulée). Relancez la même commande. Détail : {erreur}"
+            ) from None
         titre = "Essai (--dry-run), rien n'a été écrit :" if dry_run else "Import effectué :"
         self.stdout.write(titre)
         self.stdout.write(str(rapport))

@@ -1,0 +1,103 @@
+"""Faults and arbitrary input: nothing half-written, a clear message, never a server error."""
+
+import io
+from decimal import Decimal
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import OperationalError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from bilans.forms import MesuresForm
+from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
+from conventions.formats import lire_nombre
+from conventions.models import Convention, Engagement
+
+CALPA = "calpa-dijon-2023"
+
+
+def etat():
+    return sorted(Engagement.objects.values_list("pk", "montant", "version"))
+
+
+def test_la_base_qui_tombe_en_plein_import_ne_laisse_rien_a_moitie(documents, tmp_path):
+    convention = Convention.objects.get(slug=CALPA)
+    classeur = load_workbook(io.BytesIO(classeur_des_tableaux(tableaux_de(convention, 2023, 2023))))
+    for feuille in classeur.worksheets:  # every sheet changes 1.1
+        ligne = next(r for r in range(13, feuille.max_row) if feuille.cell(r, 1).value == "1.1")
+        feuille.cell(ligne, 3).value = 1
+    fichier = tmp_path / "annexe.xlsx"
+    classeur.save(fichier)
+    avant = etat()
+    from simple_history import utils
+
+    vrai = utils.bulk_update_with_history
+    appels = {"n": 0}
+
+    def panne(*args, **kwargs):
+        appels["n"] += 1
+        if appels["n"] == 2:  # the second sheet: the first one is already written
+            raise OperationalError("server closed the connection unexpectedly")
+        return vrai(*args, **kwargs)
+
+    with (
+        mock.patch("conventions.classeurs.chargement.bulk_update_with_history", panne),
+        pytest.raises(CommandError, match="rien n'a été écrit"),
+    ):
+        call_command("importer", str(fichier), stdout=StringIO(), stderr=StringIO())
+    assert etat() == avant
+    # The same command, run again once the database is back, goes through.
+    call_command("importer", str(fichier), stdout=StringIO(), stderr=StringIO())
+    assert Engagement.objects.filter(
+        action__code="1.1", financeur__slug="etat", tableau__convention__slug=CALPA
+    ).values_list("montant", flat=True).distinct().get() == Decimal("1.00")
+
+
+@given(st.text(max_size=30))
+def test_le_lecteur_de_montants_ne_leve_que_des_erreurs_francaises(texte):
+    try:
+        valeur = lire_nombre(texte)
+    except ValueError as erreur:
+        assert "n'est pas un nombre" in str(erreur)
+    else:
+        assert isinstance(valeur, Decimal)
+
+
+@given(st.decimals(min_value=0, max_value=10**11, places=2, allow_nan=False))
+def test_un_montant_affiche_se_relit_a_l_identique(montant):
+    from conventions.formats import euros
+
+    assert lire_nombre(euros(montant)) == montant
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_le_formulaire_des_indicateurs_ne_plante_jamais(tout, partie):
+    from bilans.models import Bilan, Indicateur
+    from tests.bilans.factories import BilanFactory
+    from tests.conventions.factories import ActionFactory
+
+    bilan = Bilan.objects.first() or BilanFactory()
+    action = ActionFactory(convention=bilan.convention)
+    parent = Indicateur.objects.create(action=action, code="tout", libelle="Tout", unite="p")
+    enfant = Indicateur.objects.create(
+        action=action, code="partie", libelle="Partie", unite="p", parent=parent
+    )
+    form = MesuresForm(
+        {f"indicateur_{parent.pk}": tout, f"indicateur_{enfant.pk}": partie},
+        bilan=bilan,
+        indicateurs=[parent, enfant],
+        valeurs={},
+        versions={},
+    )
+    if form.is_valid():
+        valeurs = form.valeurs()
+        if valeurs[parent] is not None and valeurs[enfant] is not None:
+            assert valeurs[enfant] <= valeurs[parent]
+    else:
+        assert all(isinstance(m, str) for erreurs in form.errors.values() for m in erreurs)
