@@ -60,9 +60,15 @@ def test_pas_de_comptes_de_demonstration_en_production(db, settings):
 
 
 def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
-    roles.creer_compte("agent-test", mot_de_passe="mot-de-passe-test", role=roles.AGENT)
+    from conventions.models import Engagement, Territoire
+
+    roles.creer_compte(
+        "agent-test",
+        mot_de_passe="mot-de-passe-test",
+        role=roles.AGENT,
+        territoires=Territoire.objects.all(),
+    )
     client.login(username="agent-test", password="mot-de-passe-test")
-    from conventions.models import Engagement
 
     engagement = Engagement.objects.order_by("pk").first()
     url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
