@@ -10,6 +10,7 @@ import urllib.request
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from controles.services import controler
@@ -33,6 +34,7 @@ def photo():
     return engagements, constats
 
 
+@pytest.mark.django_db(transaction=True)  # flush cannot run inside a test's transaction
 def test_une_sauvegarde_se_restaure_a_l_identique(documents, tmp_path):
     avant = photo()
     sortie = StringIO()
