@@ -93,6 +93,9 @@ class Donnees:
             i.pk: i
             for i in Indicateur.objects.filter(action__convention__in=ids).select_related("action")
         }
+        self.indicateurs_par_convention: dict[int, list] = defaultdict(list)
+        for indicateur in self.indicateurs.values():
+            self.indicateurs_par_convention[indicateur.action.convention_id].append(indicateur)
         self.mesures: dict[tuple[int, int], Decimal] = {
             (b, i): v
             for b, i, v in Mesure.objects.filter(bilan__convention__in=ids).values_list(

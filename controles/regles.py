@@ -322,7 +322,8 @@ def indicateurs(donnees: Donnees):
             parties_exhaustives.setdefault(indicateur.parent_id, []).append(indicateur)
     for bilan in donnees.bilans:
         annees = (bilan.annee, bilan.annee)
-        for indicateur in donnees.indicateurs.values():
+        siens = donnees.indicateurs_par_convention.get(bilan.convention_id, [])
+        for indicateur in siens:
             partie = donnees.mesures.get((bilan.pk, indicateur.pk))
             tout = donnees.mesures.get((bilan.pk, indicateur.parent_id))
             if indicateur.parent_id and partie is not None and tout is not None and partie > tout:
@@ -342,7 +343,9 @@ def indicateurs(donnees: Donnees):
                     annees,
                     (bilan,),
                 )
-        for parent_id, parties in parties_exhaustives.items():
+        for parent_id, parties in (
+            (i.pk, parties_exhaustives[i.pk]) for i in siens if i.pk in parties_exhaustives
+        ):
             tout = donnees.mesures.get((bilan.pk, parent_id))
             valeurs = [donnees.mesures.get((bilan.pk, p.pk)) for p in parties]
             if tout is None or None in valeurs:

@@ -40,6 +40,20 @@ def controler(
     return trier(constats)
 
 
+def echeances(conventions, *, aujourdhui: date | None = None) -> list[Constat]:
+    """Only the calendar rule: overdue and upcoming bilans, read in two queries (the dashboard
+    shows them for every convention without loading every engagement)."""
+    from types import SimpleNamespace
+
+    from bilans.models import Bilan
+
+    donnees = SimpleNamespace(
+        conventions=list(conventions),
+        bilans=list(Bilan.objects.filter(convention__in=conventions).select_related("convention")),
+    )
+    return trier(regles.calendrier(donnees, aujourdhui or timezone.localdate()))
+
+
 def constats_de(objet, constats: list[Constat]) -> list[Constat]:
     """The constats an object's page shows: about it, or linked to it."""
     return [c for c in constats if c.concerne(objet)]

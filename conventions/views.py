@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from comptes.acces import conventions_de, exiger, peut_exporter, role_de, territoires_de
-from controles.constats import Regle, Resume
-from controles.services import constats_de, controler
+from controles.constats import Resume
+from controles.services import constats_de, controler, echeances
 
 from . import historique, selectors
 from .exports import reponse_export
@@ -48,10 +48,12 @@ def tableau_de_bord(request):
         request.GET or None, queryset=tableaux, territoires=territoires_de(request.user)
     )
     table = TableauDeBordTable(filtre.qs)
-    constats = controler(conventions)
     format_ = _export_demande(request)
     RequestConfig(request, paginate=False if format_ else {"per_page": 25}).configure(table)
     lignes = table.rows if format_ else table.paginated_rows
+    # The checks run on the conventions of the rows shown, not on every convention.
+    affichees = {ligne.record.convention_id for ligne in lignes}
+    constats = controler(Convention.objects.filter(pk__in=affichees))
     for ligne in lignes:
         tableau = ligne.record
         tableau.constats = [
@@ -62,14 +64,13 @@ def tableau_de_bord(request):
     if format_:
         donnees = list(table.as_values())
         return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:])
-    calendrier = [c for c in constats if c.code == Regle.CALENDRIER]
     return render(
         request,
         "conventions/tableau_de_bord.html",
         {
             "filtre": filtre,
             "table": table,
-            "calendrier": calendrier,
+            "calendrier": echeances(conventions),
             "resume": Resume.de(constats),
             "peut_exporter": peut_exporter(request.user),
         },
