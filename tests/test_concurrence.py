@@ -8,10 +8,11 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bilans.models import Mesure, RapportAction
+from bilans.models import Mesure
 from conventions import roles
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire
+from tests.bilans.formulaires import champ_de, formulaire_du_rapport
 
 CALPA = "calpa-dijon-2023"
 
@@ -63,19 +64,10 @@ def test_deux_chargees_de_finances_sur_le_meme_engagement(documents):
 
 def test_deux_agents_sur_la_meme_mesure(documents):
     claire, david = connecte(roles.AGENT, "claire"), connecte(roles.AGENT, "david")
-    rapport = RapportAction.objects.get(action__code="3.2")
+    donnees, rapport = formulaire_du_rapport("3.2")
     mesure = Mesure.objects.get(indicateur__code="personnes-suivies")
     url = f"/conventions/{CALPA}/bilans/2023/"
-    donnees = {
-        "action": "3.2",
-        f"r{rapport.pk}-realisation": rapport.realisation,
-        f"r{rapport.pk}-operateur": rapport.operateur,
-        f"r{rapport.pk}-texte": rapport.texte,
-    }
-    for autre in Mesure.objects.filter(indicateur__action=rapport.action):
-        donnees[f"m{rapport.pk}-indicateur_{autre.indicateur_id}"] = str(autre.valeur)
-        donnees[f"m{rapport.pk}-version_{autre.indicateur_id}"] = str(autre.version)
-    champ = f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"
+    champ = champ_de(rapport, "personnes-suivies")
     claire.post(url, {**donnees, champ: "272"})
     reponse = david.post(url, {**donnees, champ: "270"})
     html = reponse.content.decode()

@@ -5,11 +5,11 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bilans.models import Mesure, RapportAction
 from conventions import roles
 from conventions.classeurs.chargement import importer
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire
+from tests.bilans.formulaires import champ_de, formulaire_du_rapport
 
 CALPA = "calpa-dijon-2023"
 
@@ -65,17 +65,8 @@ def test_un_import_garde_son_auteur_et_son_fichier(documents, client_de):
 
 def test_un_indicateur_renseigne_par_un_agent_est_trace_sur_le_bilan(documents, client_de):
     client = client_de(roles.AGENT, territoires=Territoire.objects.all())
-    rapport = RapportAction.objects.get(action__code="3.2")
-    mesure = Mesure.objects.get(indicateur__code="personnes-suivies")
-    donnees = {
-        "action": "3.2",
-        f"r{rapport.pk}-realisation": rapport.realisation,
-        f"r{rapport.pk}-operateur": rapport.operateur,
-        f"r{rapport.pk}-texte": rapport.texte,
-    }
-    for autre in Mesure.objects.filter(indicateur__action=rapport.action):
-        donnees[f"m{rapport.pk}-indicateur_{autre.indicateur_id}"] = str(autre.valeur)
-    donnees[f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"] = "272"
+    donnees, rapport = formulaire_du_rapport("3.2")
+    donnees[champ_de(rapport, "personnes-suivies")] = "272"
     html = client.post(f"/conventions/{CALPA}/bilans/2023/", donnees, follow=True)
     html = html.content.decode()
     assert "3.2 Personnes suivies sur l&#x27;année : 269 → 272, par agent-0, le " in html

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from bilans.models import Mesure, RapportAction
+from bilans.models import Mesure
 from conventions import roles
 from conventions.models import Territoire
+from tests.bilans.formulaires import champ_de, formulaire_du_rapport
 
 URL = "/conventions/calpa-dijon-2023/bilans/2023/"
 
@@ -14,25 +15,6 @@ URL = "/conventions/calpa-dijon-2023/bilans/2023/"
 @pytest.fixture
 def agent(documents, client_de):
     return client_de(roles.AGENT, territoires=Territoire.objects.all())
-
-
-def formulaire(client, code: str) -> dict:
-    """The POST data of an action's form, as the page renders it."""
-    rapport = RapportAction.objects.get(bilan__annee=2023, action__code=code)
-    donnees = {
-        "action": code,
-        f"r{rapport.pk}-realisation": rapport.realisation,
-        f"r{rapport.pk}-operateur": rapport.operateur,
-        f"r{rapport.pk}-texte": rapport.texte,
-    }
-    for mesure in Mesure.objects.filter(indicateur__action=rapport.action):
-        donnees[f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"] = str(mesure.valeur)
-    return donnees, rapport
-
-
-def champ(rapport, code_indicateur):
-    mesure = Mesure.objects.get(indicateur__action=rapport.action, indicateur__code=code_indicateur)
-    return f"m{rapport.pk}-indicateur_{mesure.indicateur_id}"
 
 
 def test_la_page_montre_rapports_indicateurs_et_constats(agent):
@@ -46,8 +28,8 @@ def test_la_page_montre_rapports_indicateurs_et_constats(agent):
 
 
 def test_corriger_un_indicateur_fait_disparaitre_son_constat(agent):
-    donnees, rapport = formulaire(agent, "3.2")
-    donnees[champ(rapport, "personnes-suivies")] = "272"
+    donnees, rapport = formulaire_du_rapport("3.2")
+    donnees[champ_de(rapport, "personnes-suivies")] = "272"
     reponse = agent.post(URL, donnees, follow=True)
     html = reponse.content.decode()
     assert "Action 3.2 enregistrée. Contrôles du bilan : 2 erreurs · 4 avertissements." in html
@@ -57,8 +39,8 @@ def test_corriger_un_indicateur_fait_disparaitre_son_constat(agent):
 
 
 def test_un_nombre_a_la_francaise_est_compris(agent):
-    donnees, rapport = formulaire(agent, "1.1")
-    donnees[champ(rapport, "entretiens")] = "5\u202f100"
+    donnees, rapport = formulaire_du_rapport("1.1")
+    donnees[champ_de(rapport, "entretiens")] = "5\u202f100"
     donnees[f"r{rapport.pk}-operateur"] = "Dijon métropole"
     agent.post(URL, donnees)
     assert Mesure.objects.get(indicateur__code="entretiens").valeur == Decimal("5100")
@@ -94,8 +76,8 @@ def test_un_nombre_a_la_francaise_est_compris(agent):
     ],
 )
 def test_une_saisie_invalide_est_refusee_avec_son_message(agent, code, indicateur, saisie, message):
-    donnees, rapport = formulaire(agent, code)
-    donnees[champ(rapport, indicateur)] = saisie
+    donnees, rapport = formulaire_du_rapport(code)
+    donnees[champ_de(rapport, indicateur)] = saisie
     avant = list(Mesure.objects.order_by("pk").values_list("valeur", flat=True))
     reponse = agent.post(URL, donnees)
     html = reponse.content.decode()
