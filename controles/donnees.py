@@ -5,6 +5,7 @@ Sums are computed by the database (grouped ``Sum``); the rules only compare them
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count
 
@@ -23,6 +24,17 @@ from conventions.models import (
     Tranche,
     somme,
 )
+
+
+class IndicateurLu(NamedTuple):
+    pk: int
+    parent_id: int | None
+    partie_exhaustive: bool
+    libelle: str
+    unite: str
+    action_code: str
+    convention_id: int
+    ordre: int
 
 
 class Donnees:
@@ -89,13 +101,24 @@ class Donnees:
                 "bilan_id", "action_id"
             )
         )
+        # Plain tuples, not model objects: there are tens of thousands at national scale; the
+        # rule fetches the few objects its constats name.
         self.indicateurs = {
-            i.pk: i
-            for i in Indicateur.objects.filter(action__convention__in=ids).select_related("action")
+            ligne[0]: IndicateurLu(*ligne)
+            for ligne in Indicateur.objects.filter(action__convention__in=ids).values_list(
+                "pk",
+                "parent_id",
+                "partie_exhaustive",
+                "libelle",
+                "unite",
+                "action__code",
+                "action__convention_id",
+                "ordre",
+            )
         }
         self.indicateurs_par_convention: dict[int, list] = defaultdict(list)
-        for indicateur in self.indicateurs.values():
-            self.indicateurs_par_convention[indicateur.action.convention_id].append(indicateur)
+        for indicateur in sorted(self.indicateurs.values(), key=lambda i: (i.ordre, i.pk)):
+            self.indicateurs_par_convention[indicateur.convention_id].append(indicateur)
         self.mesures: dict[tuple[int, int], Decimal] = {
             (b, i): v
             for b, i, v in Mesure.objects.filter(bilan__convention__in=ids).values_list(

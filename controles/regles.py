@@ -316,64 +316,75 @@ def bilan_et_engagements(donnees: Donnees):
 
 def indicateurs(donnees: Donnees):
     """A part never exceeds its whole; an exhaustive breakdown adds up to its whole."""
+    from bilans.models import Indicateur
+
     parties_exhaustives: dict[int, list] = {}
     for indicateur in donnees.indicateurs.values():
         if indicateur.parent_id and indicateur.partie_exhaustive:
             parties_exhaustives.setdefault(indicateur.parent_id, []).append(indicateur)
+    trouves = []  # (indicator id, attendu, constaté, unité, message, bilan)
     for bilan in donnees.bilans:
-        annees = (bilan.annee, bilan.annee)
         siens = donnees.indicateurs_par_convention.get(bilan.convention_id, [])
         for indicateur in siens:
             partie = donnees.mesures.get((bilan.pk, indicateur.pk))
             tout = donnees.mesures.get((bilan.pk, indicateur.parent_id))
             if indicateur.parent_id and partie is not None and tout is not None and partie > tout:
                 parent = donnees.indicateurs[indicateur.parent_id]
-                yield Constat(
-                    Regle.INDICATEURS,
-                    Severite.ERREUR,
-                    indicateur,
-                    tout,
-                    partie,
-                    partie - tout,
-                    indicateur.unite,
-                    f"Action {indicateur.action.code}, bilan {bilan.annee} : "
-                    f"« {indicateur.libelle} » ({nombre(partie)}) dépasse son total "
-                    f"« {parent.libelle} » ({nombre(tout)}).",
-                    bilan.convention_id,
-                    annees,
-                    (bilan,),
+                trouves.append(
+                    (
+                        indicateur.pk,
+                        tout,
+                        partie,
+                        indicateur.unite,
+                        f"Action {indicateur.action_code}, bilan {bilan.annee} : "
+                        f"« {indicateur.libelle} » ({nombre(partie)}) dépasse son total "
+                        f"« {parent.libelle} » ({nombre(tout)}).",
+                        bilan,
+                    )
                 )
-        for parent_id, parties in (
-            (i.pk, parties_exhaustives[i.pk]) for i in siens if i.pk in parties_exhaustives
-        ):
-            tout = donnees.mesures.get((bilan.pk, parent_id))
+        for parent in (i for i in siens if i.pk in parties_exhaustives):
+            parties = parties_exhaustives[parent.pk]
+            tout = donnees.mesures.get((bilan.pk, parent.pk))
             valeurs = [donnees.mesures.get((bilan.pk, p.pk)) for p in parties]
             if tout is None or None in valeurs:
                 continue
             somme = sum(valeurs, Decimal(0))
             if somme == tout:
                 continue
-            parent = donnees.indicateurs[parent_id]
             detail = " + ".join(
                 f"{nombre(v)} {p.libelle.removeprefix('dont ')}"
                 for p, v in zip(parties, valeurs, strict=True)
             )
-            yield Constat(
-                Regle.INDICATEURS,
-                Severite.ERREUR,
-                parent,
-                tout,
-                somme,
-                somme - tout,
-                parent.unite,
-                f"Action {parent.action.code}, bilan {bilan.annee} : la décomposition de "
-                f"« {parent.libelle} » ({nombre(tout)}) est exhaustive mais ses parties font "
-                f"{detail} = {nombre(somme)} (écart {'+' if somme > tout else '−'}"
-                f"{nombre(abs(somme - tout))} {parent.unite}).",
-                bilan.convention_id,
-                annees,
-                (bilan,),
+            trouves.append(
+                (
+                    parent.pk,
+                    tout,
+                    somme,
+                    parent.unite,
+                    f"Action {parent.action_code}, bilan {bilan.annee} : la décomposition de "
+                    f"« {parent.libelle} » ({nombre(tout)}) est exhaustive mais ses parties font "
+                    f"{detail} = {nombre(somme)} (écart {'+' if somme > tout else '−'}"
+                    f"{nombre(abs(somme - tout))} {parent.unite}).",
+                    bilan,
+                )
             )
+    objets = Indicateur.objects.select_related("action__convention").in_bulk(
+        {pk for pk, *_reste in trouves}
+    )
+    for pk, attendu, constate, unite, message, bilan in trouves:
+        yield Constat(
+            Regle.INDICATEURS,
+            Severite.ERREUR,
+            objets[pk],
+            attendu,
+            constate,
+            constate - attendu,
+            unite,
+            message,
+            bilan.convention_id,
+            (bilan.annee, bilan.annee),
+            (bilan,),
+        )
 
 
 # 7. Délibérations ----------------------------------------------------------------------------
