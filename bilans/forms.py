@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from django import forms
 
+from conventions.concurrence import message
 from conventions.formats import PLAFOND, lire_nombre, nombre
 
-from .models import RapportAction
+from .models import Mesure, RapportAction
 
 
 class RapportActionForm(forms.ModelForm):
@@ -62,10 +63,6 @@ class MesuresForm(forms.Form):
 
     def clean(self):
         donnees = super().clean()
-        from conventions.concurrence import message
-
-        from .models import Mesure
-
         for indicateur in self.indicateurs:
             lue = donnees.get(f"version_{indicateur.pk}")
             if lue is not None and lue != self.versions.get(indicateur.pk, 0):

@@ -118,24 +118,7 @@ class Financeur(models.Model):
 # --- Conventions ----------------------------------------------------------------------------
 
 
-class ConventionQuerySet(models.QuerySet):
-    def avec_totaux_en_vigueur(self):
-        """Annotate the État, collectivité and overall totals of the tableaux en vigueur."""
-        en_vigueur = Q(tableaux__en_vigueur=True)
-        return self.annotate(
-            total_etat=somme(
-                "tableaux__engagements__montant",
-                en_vigueur & Q(tableaux__engagements__financeur__categorie="etat"),
-            ),
-            total_collectivite=somme(
-                "tableaux__engagements__montant",
-                en_vigueur & Q(tableaux__engagements__financeur__categorie="collectivite"),
-            ),
-            total_general=somme("tableaux__engagements__montant", en_vigueur),
-        )
-
-
-class ConventionManager(models.Manager.from_queryset(ConventionQuerySet)):
+class ConventionManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

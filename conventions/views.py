@@ -156,7 +156,8 @@ def action_detail(request, slug, code):
         convention__slug=slug,
         code=code,
     )
-    chaine = [a for a in selectors.lignee(action) if a.convention_id in _visibles(request.user)]
+    visibles = set(conventions_de(request.user).values_list("pk", flat=True))
+    chaine = [a for a in selectors.lignee(action) if a.convention_id in visibles]
     montants = selectors.montants_par_annee(chaine)
     annees = sorted({ligne["tableau__annee_debut"] for ligne in montants})
     financeurs = sorted(
@@ -220,10 +221,6 @@ def action_detail(request, slug, code):
             "resume": Resume.de(constats),
         },
     )
-
-
-def _visibles(utilisateur) -> set[int]:
-    return set(conventions_de(utilisateur).values_list("pk", flat=True))
 
 
 def _graphique_comparaison(lignes, avant: str, apres: str):

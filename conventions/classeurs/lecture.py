@@ -6,6 +6,7 @@ Every problem names its sheet, row and column; one problem refuses the whole wor
 import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from io import BytesIO
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -87,8 +88,6 @@ def lire(contenu: bytes, conventions=None) -> list[FeuilleLue]:
             ]
         )
     try:
-        from io import BytesIO
-
         classeur = load_workbook(BytesIO(contenu), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ClasseurInvalide(
