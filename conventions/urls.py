@@ -7,6 +7,7 @@ app_name = "conventions"
 urlpatterns = [
     path("", views.tableau_de_bord, name="tableau_de_bord"),
     path("recherche/", views.recherche, name="recherche"),
+    path("engagements.xlsx", views.lignes_d_engagement, name="lignes_d_engagement"),
     path("conventions/<slug:slug>/", views.convention_detail, name="detail"),
     path(
         "conventions/<slug:slug>/comparaison/versions/",

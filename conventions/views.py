@@ -282,7 +282,10 @@ def comparaison_versions(request, slug):
 @login_required
 def comparaison_annees(request, slug):
     convention = get_object_or_404(conventions_de(request.user), slug=slug)
-    annee = int(request.GET.get("annee") or convention.annee_debut)
+    texte = request.GET.get("annee") or str(convention.annee_debut)
+    if not (texte.isascii() and texte.isdigit() and len(texte) == 4):
+        raise Http404(f"Année « {texte} » illisible : attendu par exemple « 2023 ».")
+    annee = int(texte)
     actuel, lignes = selectors.comparer_annees(convention, annee)
     format_ = _export_demande(request)
     if format_:
@@ -337,3 +340,40 @@ def classeur(request, slug):
     nom = f"{convention.slug}-{tableau.periode}-engagements.xlsx"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     return reponse
+
+
+@login_required
+def lignes_d_engagement(request):
+    """Every engagement line the user may see, every version, filtered like the dashboard, as
+    one xlsx sheet streamed from a temporary file."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    from .classeurs.lignes import ecrire_lignes
+    from .classeurs.lignes import lignes_d_engagement as lignes
+
+    exiger(peut_exporter(request.user))
+    filtre = TableauDeBordFilter(request.GET, territoires=territoires_de(request.user))
+    if not filtre.is_valid():
+        raise Http404("Filtre invalide.")
+    choix = filtre.form.cleaned_data
+    annee, territoire = choix.get("annee"), choix.get("territoire")
+    conventions = conventions_de(request.user)
+    for champ in ("dispositif", "statut"):
+        if choix.get(champ):
+            conventions = conventions.filter(**{champ: choix[champ]})
+    # FileResponse closes the file once sent, and a TemporaryFile is deleted when closed.
+    fichier = tempfile.TemporaryFile()  # noqa: SIM115
+    ecrire_lignes(
+        lignes(
+            conventions,
+            annee=int(annee) if annee is not None else None,
+            territoire=territoire,
+        ),
+        fichier,
+    )
+    fichier.seek(0)
+    nom = "engagements" + (f"-{territoire.slug}" if territoire else "")
+    nom += f"-{int(annee)}" if annee is not None else ""
+    return FileResponse(fichier, as_attachment=True, filename=f"{nom}.xlsx")

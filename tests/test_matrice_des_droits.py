@@ -18,6 +18,7 @@ REGLES = {
     "conventions:detail": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:comparaison_versions": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:comparaison_annees": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    "conventions:lignes_d_engagement": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 200},
     "conventions:classeur": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:action": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "bilans:detail": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},

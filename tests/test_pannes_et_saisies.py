@@ -101,3 +101,29 @@ def test_le_formulaire_des_indicateurs_ne_plante_jamais(tout, partie):
             assert valeurs[enfant] <= valeurs[parent]
     else:
         assert all(isinstance(m, str) for erreurs in form.errors.values() for m in erreurs)
+
+
+PARAMETRES_DE_PAGE = ["annee", "periode", "version", "page", "q", "territoire", "dispositif"]
+PARAMETRES_DE_PAGE += ["statut", "export", "sort", "per_page", "avant", "apres"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.dictionaries(
+        st.sampled_from(PARAMETRES_DE_PAGE),
+        st.one_of(
+            st.text(max_size=12),
+            st.integers(min_value=-(10**20), max_value=10**20).map(str),
+        ),
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=100),
+)
+def test_aucun_parametre_d_adresse_ne_fait_d_erreur_serveur(documents, client_admin, params, n):
+    """Every page of the application, with arbitrary query parameters: never a 500."""
+    from tests.test_matrice_des_droits import adresse, noms_d_url
+
+    pages = [(nom, motif) for nom, motif in noms_d_url() if ":" in nom]
+    nom, motif = pages[n % len(pages)]
+    reponse = client_admin.get(adresse(nom, motif), params)
+    assert reponse.status_code < 500, (nom, params)

@@ -368,3 +368,52 @@ def test_le_classeur_du_bilan(documents, client_de):
     assert budget["B6"].value == "Budget prévisionnel 2023 par action (bilan 2023)"
     agent = client_de(roles.AGENT, territoires=Territoire.objects.all())
     assert agent.get("/conventions/calpa-dijon-2023/bilans/2023/classeur/").status_code == 403
+
+
+def _lignes_du_classeur(contenu: bytes):
+    feuille = load_workbook(io.BytesIO(contenu), read_only=True).worksheets[0]
+    lignes = [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
+    return lignes[0], lignes[1:]
+
+
+def test_toutes_les_lignes_d_engagement_d_une_annee(documents, client_de):
+    from conventions import roles
+    from conventions.models import Territoire
+
+    dijon = Territoire.objects.filter(slug="dijon-metropole")
+    client = client_de(roles.FINANCES, territoires=dijon)
+    reponse = client.get(reverse("conventions:lignes_d_engagement"), {"annee": "2023"})
+    assert reponse["Content-Disposition"] == 'attachment; filename="engagements-2023.xlsx"'
+    entetes, lignes = _lignes_du_classeur(b"".join(reponse.streaming_content))
+    assert entetes[:2] == ["Territoire", "Convention"] and entetes[-1] == "Montant (€)"
+    # CALPA 2023's three versions: 347 000 € per financeur in the retenue and the non retenue
+    # tables, 347 500 € in the bilan's budget prévisionnel.
+    assert {ligne[1] for ligne in lignes} == {CALPA}
+    par_version = {}
+    for ligne in lignes:
+        cle = (ligne[4], ligne[5])
+        par_version[cle] = par_version.get(cle, Decimal(0)) + Decimal(str(ligne[-1]))
+    assert sorted(par_version.values()) == [694000, 694000, 695000]
+    assert sum(par_version.values()) == Decimal("2083000")
+    assert [vigueur for _libelle, vigueur in par_version].count("oui") == 1
+    premiere = lignes[0]
+    assert premiere[:4] == ["Dijon Métropole", CALPA, 2023, 2023] and premiere[6] == "1.1"
+
+
+def test_les_lignes_d_engagement_restent_dans_le_territoire(documents, client_de, tmp_path):
+    from conventions import roles
+    from conventions.models import Territoire
+
+    autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
+    client = client_de(roles.FINANCES, territoires=[autre])
+    reponse = client.get(reverse("conventions:lignes_d_engagement"))
+    assert _lignes_du_classeur(b"".join(reponse.streaming_content))[1] == []
+    assert client_de(roles.AGENT).get(reverse("conventions:lignes_d_engagement")).status_code == 403
+    sortie = StringIO()
+    fichier = tmp_path / "tout.xlsx"
+    call_command("exporter_engagements", "-o", str(fichier), stdout=sortie)
+    _entetes, lignes = _lignes_du_classeur(fichier.read_bytes())
+    assert len(lignes) == Engagement.objects.count() == 128
+    assert f"{fichier} : 128 ligne(s) d'engagement." in sortie.getvalue()
+    with pytest.raises(CommandError, match="Territoire inconnu : « nulle-part »"):
+        call_command("exporter_engagements", "--territoire", "nulle-part", "-o", str(fichier))
