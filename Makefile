@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve backup test lint pytest fixtures
+.PHONY: install run serve backup test lint pytest fixtures bench
 
 # Reinstall when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -51,3 +51,8 @@ pytest: install
 ## make fixtures: rewrite fixtures/*.json from their transcriptions in fixtures/sources/.
 fixtures: install
 	$(PY) -m fixtures.generer
+
+## make bench: the national-scale benchmark in a throw-away database; writes docs/performance.md.
+## `$(PY) -m banc --rapide` runs it at a small size (CI does, through the tests).
+bench: install
+	$(PY) -m banc

@@ -130,14 +130,16 @@ class Donnees:
         if not toutes_les_seances:
             seances = seances.filter(deliberations__convention__in=ids).distinct()
         self.seances = list(seances.order_by("date"))
+        # Filtered by the queryset (a subquery), not the list: an empty list would skip the
+        # query, and the number of queries would depend on the data.
         self.deliberations = defaultdict(list)
-        for deliberation in Deliberation.objects.filter(seance__in=self.seances).select_related(
+        for deliberation in Deliberation.objects.filter(seance__in=seances).select_related(
             "seance"
         ):
             self.deliberations[deliberation.seance_id].append(deliberation)
         self.membres_listes: dict[tuple[int, str], int] = {
             (s, presence): n
-            for s, presence, n in MembreSeance.objects.filter(seance__in=self.seances)
+            for s, presence, n in MembreSeance.objects.filter(seance__in=seances)
             .values("seance_id", "presence")
             .annotate(n=Count("id"))
             .values_list("seance_id", "presence", "n")

@@ -162,7 +162,7 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
     for tableau in tableaux:
         collectivite = collectivite_de[tableau.convention.territoire_id]
         somme = {etat.pk: Decimal(0), collectivite.pk: Decimal(0), caf.pk: Decimal(0)}
-        avec_caf = hasard.random() < 0.3
+        avec_caf = hasard.random() < 0.75
         for action in par_convention[tableau.convention_id]:
             montant = _montant(hasard)
             part = montant if hasard.random() > 0.02 else montant - 500  # a short parity

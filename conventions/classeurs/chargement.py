@@ -158,8 +158,12 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> Non
             modifies.append(engagement)
     for (code, _slug), engagement in sorted(existants.items()):
         details.append(f"  − {code} {engagement.financeur.nom} : {euros(engagement.montant)}")
+    # Field checks only: the keys come from this convention's actions and the known
+    # financeurs, unique by construction (dictionary keys), the amounts were checked by
+    # ``lecture``; the database constraints still stand behind. ``full_clean`` would query the
+    # database for each line's foreign keys and constraints.
     for engagement in nouveaux + modifies:
-        engagement.full_clean(validate_unique=False)
+        engagement.clean_fields(exclude={"tableau", "action", "financeur"})
     historique = {
         "default_user": auteur["utilisateur"],
         "default_change_reason": auteur["raison"],

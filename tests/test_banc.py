@@ -1,0 +1,38 @@
+"""``make bench`` at a small size (``--rapide``), so that the benchmark never rots: it builds
+its throw-away database, measures every item of the report, and keeps each page's number of
+queries the same at both sizes (it exits 1 otherwise)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+def test_le_banc_rapide(tmp_path):
+    rapport = tmp_path / "performance.md"
+    resultat = subprocess.run(
+        [sys.executable, "-m", "banc", "--rapide", "--sortie", str(rapport)],
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stderr[-3000:]
+    texte = rapport.read_text(encoding="utf-8")
+    assert texte == resultat.stdout
+    assert "les cinq documents (4 conventions, 54 actions, 128 engagements, 19 mesures)" in texte
+    assert "`generer_donnees --territoires 3 --annees 2`" in texte
+    assert "(421 objets)" in texte
+    # The export holds every engagement of both sizes: Dijon's 128 and the generated ones.
+    generes = re.search(r"\(10 conventions, \d+ actions, (\d+) engagements", texte)
+    assert generes, texte
+    assert f"Export xlsx de {int(generes.group(1))} lignes d'engagement" in texte
+    for section in ["## 1. Pages", "## 2. Contrôles", "## 4. Import", "## 5. Chargement"]:
+        assert section in texte
+    # Every page: the same number of queries at both sizes, and a verdict for each goal.
+    assert texte.count("même nombre de requêtes aux deux tailles |") == 4
+    assert "requêtes aux deux tailles | 0 et 0" not in texte
+    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 17
