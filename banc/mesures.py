@@ -238,7 +238,7 @@ class Rapport:
             f"- Taille de Dijon : les cinq documents ({self.tailles[DIJON]}).",
             f"- Taille nationale : `generer_donnees --territoires {c['territoires']} --annees "
             f"{c['annees']}` en plus ({self.tailles[NATIONAL]}), généré en "
-            f"{c['generation_s']:.1f} s, historique initial compris.",
+            f"{c['generation_s']:.1f} s, historique initial et `ANALYZE` compris.",
             "",
             "## 1. Pages (client de test de Django, administrateur connecté : il voit tout)",
             "",
@@ -347,12 +347,13 @@ class Banc:
         journal("Taille de Dijon…")
         self.mesurer_taille(DIJON)
         journal(f"Génération ({self.territoires} × {self.annees})…")
-        from conventions.generation import generer
+        from conventions.generation import generer, rafraichir_les_statistiques
         from conventions.historique import poser_le_socle
 
         debut = time.perf_counter()
         generer(territoires=self.territoires, annees=self.annees)
         poser_le_socle()
+        rafraichir_les_statistiques()
         self.rapport.contexte["generation_s"] = time.perf_counter() - debut
         journal("Taille nationale…")
         self.mesurer_taille(NATIONAL)

@@ -42,17 +42,18 @@ class Donnees:
 
     def __init__(self, conventions, *, toutes_les_seances: bool = False):
         self.conventions = list(conventions.select_related("territoire"))
-        ids = [convention.pk for convention in self.conventions]
+        # A subquery, not a list of ids: with hundreds of conventions, a list would put as many
+        # parameters in each of the queries below, and the driver spends its time on them.
+        ids = conventions.order_by().values("pk")
+        self._par_pk = {convention.pk: convention for convention in self.conventions}
         self.financeurs = {f.pk: f for f in Financeur.objects.all()}
 
-        self.tableaux = list(
-            TableauEngagements.objects.filter(convention__in=ids).select_related("convention")
-        )
+        self.tableaux = self._avec_convention(TableauEngagements.objects.filter(convention__in=ids))
         self._tableaux_par_convention = defaultdict(list)
         for tableau in self.tableaux:
             self._tableaux_par_convention[tableau.convention_id].append(tableau)
         self.actions = {
-            a.pk: a for a in Action.objects.filter(convention__in=ids).select_related("convention")
+            a.pk: a for a in self._avec_convention(Action.objects.filter(convention__in=ids))
         }
         self._actions_par_convention = defaultdict(list)
         for action in sorted(self.actions.values(), key=lambda a: (a.ordre, a.code)):
@@ -60,7 +61,7 @@ class Donnees:
         engagements = Engagement.objects.filter(tableau__convention__in=ids)
         # tableau → {(action, financeur): montant}: one engagement per key (unique constraint).
         self.lignes: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
-        for t, a, f, m in engagements.values_list(
+        for t, a, f, m in engagements.order_by().values_list(
             "tableau_id", "action_id", "financeur_id", "montant"
         ):
             self.lignes[t][(a, f)] = m
@@ -73,9 +74,9 @@ class Donnees:
             engagements.filter(tableau__en_vigueur=True), "action_id"
         )
         self.totaux_imprimes = list(
-            TotalImprime.objects.filter(tableau__convention__in=ids).values_list(
-                "tableau_id", "financeur_id", "montant"
-            )
+            TotalImprime.objects.filter(tableau__convention__in=ids)
+            .order_by()
+            .values_list("tableau_id", "financeur_id", "montant")
         )
 
         self.pluriannuels = list(
@@ -85,9 +86,9 @@ class Donnees:
         )
         self.tranches: dict[tuple[int, int], Decimal] = {
             (e, annee): montant
-            for e, annee, montant in Tranche.objects.filter(
-                engagement__convention__in=ids
-            ).values_list("engagement_id", "annee", "montant")
+            for e, annee, montant in Tranche.objects.filter(engagement__convention__in=ids)
+            .order_by()
+            .values_list("engagement_id", "annee", "montant")
         }
         self.montants_deliberes = list(
             MontantDelibere.objects.filter(deliberation__convention__in=ids).select_related(
@@ -95,17 +96,19 @@ class Donnees:
             )
         )
 
-        self.bilans = list(Bilan.objects.filter(convention__in=ids).select_related("convention"))
+        self.bilans = self._avec_convention(Bilan.objects.filter(convention__in=ids))
         self.rapports: set[tuple[int, int]] = set(
-            RapportAction.objects.filter(bilan__convention__in=ids).values_list(
-                "bilan_id", "action_id"
-            )
+            RapportAction.objects.filter(bilan__convention__in=ids)
+            .order_by()
+            .values_list("bilan_id", "action_id")
         )
         # Plain tuples, not model objects: there are tens of thousands at national scale; the
         # rule fetches the few objects its constats name.
         self.indicateurs = {
             ligne[0]: IndicateurLu(*ligne)
-            for ligne in Indicateur.objects.filter(action__convention__in=ids).values_list(
+            for ligne in Indicateur.objects.filter(action__convention__in=ids)
+            .order_by()
+            .values_list(
                 "pk",
                 "parent_id",
                 "partie_exhaustive",
@@ -121,9 +124,9 @@ class Donnees:
             self.indicateurs_par_convention[indicateur.convention_id].append(indicateur)
         self.mesures: dict[tuple[int, int], Decimal] = {
             (b, i): v
-            for b, i, v in Mesure.objects.filter(bilan__convention__in=ids).values_list(
-                "bilan_id", "indicateur_id", "valeur"
-            )
+            for b, i, v in Mesure.objects.filter(bilan__convention__in=ids)
+            .order_by()
+            .values_list("bilan_id", "indicateur_id", "valeur")
         }
 
         seances = Seance.objects.all()
@@ -144,6 +147,14 @@ class Donnees:
             .annotate(n=Count("id"))
             .values_list("seance_id", "presence", "n")
         }
+
+    def _avec_convention(self, lignes) -> list:
+        """The objects, each pointing at the convention already read (``select_related``
+        would build one copy of the convention per row)."""
+        objets = list(lignes)
+        for objet in objets:
+            objet.convention = self._par_pk[objet.convention_id]
+        return objets
 
     @staticmethod
     def _sommes(engagements, *cles: str) -> dict:

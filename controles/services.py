@@ -42,15 +42,17 @@ def controler(
 
 def echeances(conventions, *, aujourdhui: date | None = None) -> list[Constat]:
     """Only the calendar rule: overdue and upcoming bilans, read in two queries (the dashboard
-    shows them for every convention without loading every engagement)."""
+    shows them for every convention without loading every engagement). Each bilan points at
+    the convention already read rather than at a copy per row."""
     from types import SimpleNamespace
 
     from bilans.models import Bilan
 
-    donnees = SimpleNamespace(
-        conventions=list(conventions),
-        bilans=list(Bilan.objects.filter(convention__in=conventions).select_related("convention")),
-    )
+    par_pk = {convention.pk: convention for convention in conventions}
+    bilans = list(Bilan.objects.filter(convention__in=conventions.order_by().values("pk")))
+    for bilan in bilans:
+        bilan.convention = par_pk[bilan.convention_id]
+    donnees = SimpleNamespace(conventions=list(par_pk.values()), bilans=bilans)
     return trier(regles.calendrier(donnees, aujourdhui or timezone.localdate()))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction
 from conventions.models import (
@@ -295,3 +295,10 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
         for s, c in zip(seances, conventions, strict=True)
     )
     return compte
+
+
+def rafraichir_les_statistiques():
+    """``ANALYZE`` after a bulk load (PostgreSQL and SQLite): the planner would otherwise
+    keep the row counts of an empty database and choose its plans for a few rows."""
+    with connection.cursor() as curseur:
+        curseur.execute("ANALYZE")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum, Value
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -437,18 +437,25 @@ class TableauEngagementsQuerySet(models.QuerySet):
         return self.filter(annee_debut__lte=annee, annee_fin__gte=annee)
 
     def avec_totaux(self):
-        """Annotate the État, collectivité, other financeurs' and overall totals of each tableau."""
+        """Annotate the État, collectivité, other financeurs' and overall totals of each tableau.
+
+        Correlated subqueries rather than a join and a GROUP BY: a paginated list sums the
+        lines of the tableaux it shows, not of every tableau before it sorts and cuts.
+        """
         return self.annotate(
-            total_etat=somme("engagements__montant", Q(engagements__financeur__categorie="etat")),
-            total_collectivite=somme(
-                "engagements__montant", Q(engagements__financeur__categorie="collectivite")
-            ),
-            total_autres=somme(
-                "engagements__montant",
-                ~Q(engagements__financeur__categorie__in=["etat", "collectivite"]),
-            ),
-            total_general=somme("engagements__montant"),
+            total_etat=_total_du_tableau(Q(financeur__categorie="etat")),
+            total_collectivite=_total_du_tableau(Q(financeur__categorie="collectivite")),
+            total_autres=_total_du_tableau(~Q(financeur__categorie__in=["etat", "collectivite"])),
+            total_general=_total_du_tableau(),
         )
+
+
+def _total_du_tableau(filtre: Q | None = None):
+    lignes = Engagement.objects.filter(tableau=OuterRef("pk"))
+    if filtre is not None:
+        lignes = lignes.filter(filtre)
+    total = lignes.order_by().values("tableau").annotate(total=Sum("montant")).values("total")
+    return Coalesce(Subquery(total), ZERO, output_field=models.DecimalField(**MONTANT))
 
 
 class TableauEngagementsManager(models.Manager.from_queryset(TableauEngagementsQuerySet)):

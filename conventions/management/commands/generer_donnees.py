@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conventions.generation import generer
+from conventions.generation import generer, rafraichir_les_statistiques
 from conventions.models import Territoire
 
 
@@ -24,4 +24,5 @@ class Command(BaseCommand):
             raise CommandError("Un jeu généré est déjà dans cette base : utilisez une base vide.")
         debut = time.monotonic()
         compte = generer(territoires=territoires, annees=annees, graine=graine)
+        rafraichir_les_statistiques()
         self.stdout.write(f"{compte} en {time.monotonic() - debut:.1f} s.")
