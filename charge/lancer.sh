@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Bounded load test, loopback only: the national-scale dataset on PostgreSQL, the application
-# under gunicorn (make serve's settings), 50 concurrent connections for DUREE seconds (120 by
-# default) mixing pages and exports. It stops by itself and prints wrk's figures.
+# under gunicorn (make serve's settings), 50 concurrent users for DUREE seconds (120 by default)
+# mixing pages and exports, each reading a page 1 to 5 s before the next; then, with SATURATION=1,
+# the same 50 connections without pauses (the capacity of the machine). It stops by itself and
+# prints wrk's figures. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUREE="${DUREE:-120}"
 PORT="${PORT:-8765}"
 BASE="${BASE:-pauvrete_charge}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${BASE}"
-export DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1 SECRET_KEY="charge-$(date +%s)-cle-de-test-locale-uniquement"
+export DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1 CONN_MAX_AGE=60 SECRET_KEY="charge-$(date +%s)-cle-de-test-locale-uniquement"
 PY=.venv/bin/python
 
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${BASE}" postgres
@@ -32,11 +34,20 @@ for c in Convention.objects.filter(slug__startswith='calpa-territoire-').order_b
     pages += [f'/conventions/{c.slug}/', f'/conventions/{c.slug}/comparaison/annees/?annee={c.annee_debut}',
               f'/conventions/{c.slug}/comparaison/versions/', f'/conventions/{c.slug}/bilans/{c.annee_debut}/']
 pages += ['/conventions/calpa-dijon-2023/?export=csv', '/conventions/calpa-dijon-2023/classeur/?periode=2023']
+from conventions.models import Territoire
+pages += [f'/engagements.xlsx?annee=2023&territoire={Territoire.objects.get(slug=\"territoire-001\").pk}']
 print(','.join(pages))
 ")
 export COOKIE PAGES
-.venv/bin/gunicorn pauvrete.wsgi --bind "127.0.0.1:${PORT}" --workers 3 --log-level warning &
+.venv/bin/gunicorn pauvrete.wsgi --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 --log-level warning &
 SERVEUR=$!
 trap 'kill $SERVEUR 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:${PORT}/compte/connexion/" && break; sleep 0.2; done
-wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s charge/parcours.lua "http://127.0.0.1:${PORT}"
+echo "== 50 utilisateurs, pause de 1 à 5 s entre deux pages"
+PAUSE_MIN=1000 PAUSE_MAX=5000 wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s charge/parcours.lua \
+    "http://127.0.0.1:${PORT}"
+if [ "${SATURATION:-0}" = 1 ]; then
+    echo "== 50 connexions sans pause (saturation)"
+    PAUSE_MIN=0 PAUSE_MAX=0 wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s charge/parcours.lua \
+        "http://127.0.0.1:${PORT}"
+fi

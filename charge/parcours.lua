@@ -1,9 +1,21 @@
 -- A mix of pages for the load test: dashboard, conventions, comparisons, bilans, exports.
--- PAGES and COOKIE are filled in by lancer.sh.
+-- PAGES and COOKIE are filled in by lancer.sh. Each connection is a user who reads a page for
+-- PAUSE_MIN to PAUSE_MAX milliseconds before the next (0 and 0: no pause, the saturation test).
 local pages = {}
+local pause_min = tonumber(os.getenv("PAUSE_MIN") or "1000")
+local pause_max = tonumber(os.getenv("PAUSE_MAX") or "5000")
 for chemin in string.gmatch(os.getenv("PAGES"), "[^,]+") do pages[#pages + 1] = chemin end
 local cookie = os.getenv("COOKIE")
 local compteur = 0
+
+init = function(args)
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+end
+
+delay = function()
+  if pause_max <= 0 then return 0 end
+  return math.random(pause_min, pause_max)
+end
 
 request = function()
   compteur = compteur + 1
