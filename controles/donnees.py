@@ -106,8 +106,9 @@ class Donnees:
         # rule fetches the few objects its constats name.
         self.indicateurs = {
             ligne[0]: IndicateurLu(*ligne)
+            # Their order is the order of the parts in the messages: explicit, without joins.
             for ligne in Indicateur.objects.filter(action__convention__in=ids)
-            .order_by()
+            .order_by("ordre", "code", "pk")
             .values_list(
                 "pk",
                 "parent_id",
