@@ -37,6 +37,13 @@ class TableauDeBordTable(tables.Table):
     cofinancement = tables.Column(empty_values=(), orderable=False, verbose_name="Cofinancement")
     constats = tables.Column(empty_values=(), orderable=False, verbose_name="Constats")
 
+    def paginate(self, *args, per_page=None, **kwargs):
+        """``?per_page=`` from the address, kept between 1 and 100 (a zero or negative value
+        made the paginator fail, a huge one would check every convention at once)."""
+        if per_page is not None and not 1 <= per_page <= 100:
+            per_page = 25
+        return super().paginate(*args, per_page=per_page, **kwargs)
+
     class Meta:
         model = TableauEngagements
         fields = []
