@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from conventions.formats import euros
@@ -64,8 +65,9 @@ def importer(
                     "import ou une saisie) : rien n'a été écrit, relancez l'aperçu."
                 ]
             )
+        etat = _Etat(feuilles)
         for numero, feuille in enumerate(feuilles, start=1):
-            _charger_feuille(feuille, rapport, auteur)
+            _charger_feuille(feuille, rapport, auteur, etat)
             if progression:
                 progression(numero, len(feuilles), feuille.nom)
         if essai:
@@ -73,45 +75,81 @@ def importer(
     return rapport
 
 
-def empreinte(feuilles: list[FeuilleLue]) -> str:
-    """Every engagement (id, version) of the tableaux these sheets touch, locked until the end
-    of the transaction on PostgreSQL, as one string."""
-    import hashlib
-
-    morceaux = []
+def _periodes(feuilles: list[FeuilleLue]) -> Q:
+    """The (convention, period) pairs the sheets touch, as one filter on tableaux."""
+    filtre = Q(pk__in=[])
     for feuille in feuilles:
-        tableaux = TableauEngagements.objects.select_for_update().filter(
+        filtre |= Q(
             convention=feuille.convention,
             annee_debut=feuille.annee_debut,
             annee_fin=feuille.annee_fin,
         )
-        lignes = Engagement.objects.filter(tableau__in=tableaux).order_by("pk")
-        morceaux.append(repr(list(tableaux.order_by("pk").values_list("pk", "en_vigueur"))))
-        morceaux.append(repr(list(lignes.values_list("pk", "version"))))
-    return hashlib.sha256("|".join(morceaux).encode()).hexdigest()
+    return filtre
 
 
-def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> None:
-    tableau = TableauEngagements.objects.filter(
-        convention=feuille.convention,
-        annee_debut=feuille.annee_debut,
-        annee_fin=feuille.annee_fin,
-        libelle=feuille.libelle,
-    ).first()
+def empreinte(feuilles: list[FeuilleLue]) -> str:
+    """Every engagement (id, version) of the tableaux these sheets touch, locked until the end
+    of the transaction on PostgreSQL, as one string; two queries for the whole workbook."""
+    import hashlib
+
+    tableaux = list(
+        TableauEngagements.objects.select_for_update()
+        .filter(_periodes(feuilles))
+        .order_by("pk")
+        .values_list("pk", "en_vigueur")
+    )
+    lignes = list(
+        Engagement.objects.filter(tableau__in=[pk for pk, _vigueur in tableaux])
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    return hashlib.sha256(f"{tableaux!r}|{lignes!r}".encode()).hexdigest()
+
+
+class _Etat:
+    """What the import needs from the database, read once for the whole workbook: the tableaux
+    of the touched periods, their engagements, the actions and the financeurs. Kept up to date
+    as sheets are written (a sheet may end another version's « en vigueur »)."""
+
+    def __init__(self, feuilles: list[FeuilleLue]):
+        self.tableaux: dict[tuple, TableauEngagements] = {
+            (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
+            for t in TableauEngagements.objects.filter(_periodes(feuilles))
+        }
+        self.engagements: dict[int, list[Engagement]] = {}
+        for engagement in Engagement.objects.filter(
+            tableau__in=[t.pk for t in self.tableaux.values()]
+        ).select_related("action", "financeur"):
+            self.engagements.setdefault(engagement.tableau_id, []).append(engagement)
+        conventions = {feuille.convention.pk for feuille in feuilles}
+        self.actions = {
+            (a.convention_id, a.code): a for a in Action.objects.filter(convention__in=conventions)
+        }
+        self.financeurs = {f.slug: f for f in Financeur.objects.all()}
+
+    def versions_de(self, feuille: FeuilleLue) -> list[TableauEngagements]:
+        cle = (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin)
+        return [t for (c, d, f, _l), t in self.tableaux.items() if (c, d, f) == cle]
+
+
+def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict, etat: _Etat) -> None:
+    cle = (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin, feuille.libelle)
+    tableau = etat.tableaux.get(cle)
     entete = f"Feuille « {feuille.nom} » — {feuille.convention.slug} {feuille.annee_debut}"
     if feuille.annee_fin != feuille.annee_debut:
         entete += f"-{feuille.annee_fin}"
     entete += f" « {feuille.libelle} »"
     if feuille.en_vigueur:
-        anciens = TableauEngagements.objects.filter(
-            convention=feuille.convention,
-            annee_debut=feuille.annee_debut,
-            annee_fin=feuille.annee_fin,
-            en_vigueur=True,
-        ).exclude(libelle=feuille.libelle)
+        anciens = [
+            t for t in etat.versions_de(feuille) if t.en_vigueur and t.libelle != feuille.libelle
+        ]
         for ancien in anciens:
             rapport.lignes.append(f"{entete} : « {ancien.libelle} » n'est plus en vigueur.")
-        anciens.update(en_vigueur=False)
+            ancien.en_vigueur = False
+        if anciens:
+            TableauEngagements.objects.filter(pk__in=[t.pk for t in anciens]).update(
+                en_vigueur=False
+            )
     if tableau is None:
         tableau = TableauEngagements(
             convention=feuille.convention,
@@ -119,38 +157,41 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> Non
             annee_fin=feuille.annee_fin,
             libelle=feuille.libelle,
         )
+        etat.tableaux[cle] = tableau
         rapport.tableaux_crees += 1
         rapport.lignes.append(f"{entete} : nouveau tableau.")
     tableau.nature = feuille.nature
     tableau.en_vigueur = feuille.en_vigueur
     tableau.source = feuille.source
-    tableau.full_clean()
+    # The convention is the sheet's (checked by ``lecture``), the key unique by construction
+    # (the dictionary above) and the only other version en vigueur was just retired: the field
+    # checks suffice, the database constraints still stand behind.
+    tableau.full_clean(
+        exclude={"convention", "avenant"}, validate_unique=False, validate_constraints=False
+    )
     tableau._history_user = auteur["utilisateur"]
     tableau._change_reason = auteur["raison"]
     tableau.save()
 
-    actions = {a.code: a for a in Action.objects.filter(convention=feuille.convention)}
-    financeurs = {f.slug: f for f in Financeur.objects.all()}
-    existants = {
-        (e.action.code, e.financeur.slug): e
-        for e in Engagement.objects.filter(tableau=tableau).select_related("action", "financeur")
-    }
+    actions, financeurs = etat.actions, etat.financeurs
+    existants = {(e.action.code, e.financeur.slug): e for e in etat.engagements.get(tableau.pk, [])}
+    convention = feuille.convention.pk
     nouveaux, modifies, details = [], [], []
-    for cle, montant in sorted(feuille.montants.items()):
-        engagement = existants.pop(cle, None)
+    for cle_ligne, montant in sorted(feuille.montants.items()):
+        engagement = existants.pop(cle_ligne, None)
         if engagement is None:
             nouveaux.append(
                 Engagement(
                     tableau=tableau,
-                    action=actions[cle[0]],
-                    financeur=financeurs[cle[1]],
+                    action=actions[(convention, cle_ligne[0])],
+                    financeur=financeurs[cle_ligne[1]],
                     montant=montant,
                 )
             )
-            details.append(f"  + {cle[0]} {financeurs[cle[1]].nom} : {euros(montant)}")
+            details.append(f"  + {cle_ligne[0]} {financeurs[cle_ligne[1]].nom} : {euros(montant)}")
         elif engagement.montant != montant:
             details.append(
-                f"  ~ {cle[0]} {engagement.financeur.nom} : {euros(engagement.montant)} → "
+                f"  ~ {cle_ligne[0]} {engagement.financeur.nom} : {euros(engagement.montant)} → "
                 f"{euros(montant)}"
             )
             engagement.montant = montant
@@ -168,8 +209,10 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict) -> Non
         "default_user": auteur["utilisateur"],
         "default_change_reason": auteur["raison"],
     }
-    bulk_create_with_history(nouveaux, Engagement, **historique)
-    bulk_update_with_history(modifies, Engagement, ["montant", "version"], **historique)
+    if nouveaux:
+        bulk_create_with_history(nouveaux, Engagement, **historique)
+    if modifies:
+        bulk_update_with_history(modifies, Engagement, ["montant", "version"], **historique)
     for engagement in existants.values():  # few, and each deletion keeps its history line
         engagement._history_user = auteur["utilisateur"]
         engagement._change_reason = auteur["raison"]

@@ -99,12 +99,19 @@ def lire(contenu: bytes, conventions=None) -> list[FeuilleLue]:
     erreurs: list[str] = []
     feuilles = []
     financeurs = {f.slug: f for f in Financeur.objects.all()}
-    for feuille in classeur.worksheets:
-        lue = _lire_feuille(feuille, financeurs, erreurs, conventions)
+    # Every sheet's cells first, then the conventions and action codes they name, read once for
+    # the whole workbook rather than once per sheet.
+    brutes = [
+        (feuille.title, [list(ligne) for ligne in feuille.iter_rows(values_only=True)])
+        for feuille in classeur.worksheets
+    ]
+    classeur.close()
+    references = _References(brutes, conventions)
+    for nom, lignes in brutes:
+        lue = _lire_feuille(nom, lignes, financeurs, erreurs, references)
         if lue:
             feuilles.append(lue)
-    classeur.close()
-    if not classeur.worksheets:
+    if not brutes:
         erreurs.append("Le classeur ne contient aucune feuille.")
     cles = {}
     for lue in feuilles:
@@ -120,9 +127,26 @@ def lire(contenu: bytes, conventions=None) -> list[FeuilleLue]:
     return feuilles
 
 
-def _lire_feuille(feuille, financeurs, erreurs, conventions=None) -> FeuilleLue | None:
-    nom = feuille.title
-    lignes = [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
+class _References:
+    """The conventions the sheets name (among those the user may reach) and their action
+    codes, in two queries."""
+
+    def __init__(self, brutes, conventions=None):
+        slugs = {
+            _texte(lignes[3][1])
+            for _nom, lignes in brutes
+            if len(lignes) > 3 and len(lignes[3]) > 1
+        }
+        conventions = Convention.objects.all() if conventions is None else conventions
+        self.conventions = {c.slug: c for c in conventions.filter(slug__in=slugs)}
+        self.codes: dict[int, set[str]] = {c.pk: set() for c in self.conventions.values()}
+        for convention_id, code in Action.objects.filter(
+            convention__in=[c.pk for c in self.conventions.values()]
+        ).values_list("convention_id", "code"):
+            self.codes[convention_id].add(code)
+
+
+def _lire_feuille(nom, lignes, financeurs, erreurs, references) -> FeuilleLue | None:
     if not any(any(v is not None for v in ligne) for ligne in lignes):
         erreurs.append(f"Feuille « {nom} » : la feuille est vide.")
         return None
@@ -142,12 +166,16 @@ def _lire_feuille(feuille, financeurs, erreurs, conventions=None) -> FeuilleLue 
                 f"trouvé (ligne manquante ou renommée)."
             )
         valeurs[champ] = _texte(cellule(ligne, 2))
-    conventions = Convention.objects.all() if conventions is None else conventions
-    convention = conventions.filter(slug=valeurs["Convention"]).first()
+    convention = references.conventions.get(valeurs["Convention"])
     if convention is None and len(erreurs) == avant:
         erreurs.append(f"{_ou(nom, 4, 2)} : convention inconnue « {valeurs['Convention']} ».")
     try:
         debut, fin = _periode(valeurs["Période"])
+        if fin < debut:
+            erreurs.append(
+                f"{_ou(nom, 5, 2)} : période « {valeurs['Période']} » à l'envers (l'année de fin "
+                "précède l'année de début)."
+            )
     except ValueError:
         erreurs.append(
             f"{_ou(nom, 5, 2)} : période « {valeurs['Période']} » illisible "
@@ -193,7 +221,7 @@ def _lire_feuille(feuille, financeurs, erreurs, conventions=None) -> FeuilleLue 
     if len(erreurs) > avant:
         return None
 
-    codes = set(Action.objects.filter(convention=convention).values_list("code", flat=True))
+    codes = references.codes[convention.pk]
     lue = FeuilleLue(
         nom,
         convention,

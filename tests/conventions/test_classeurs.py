@@ -223,6 +223,11 @@ def cellule(feuille, coordonnees, valeur):
             id="colonne-renommee",
         ),
         pytest.param(
+            cellule("En vigueur", "B5", "2025-2023"),
+            "Feuille « En vigueur », ligne 5, colonne B : période « 2025-2023 » à l'envers",
+            id="periode-a-l-envers",
+        ),
+        pytest.param(
             cellule("En vigueur", "A7", None),
             "Feuille « En vigueur », ligne 7, colonne A : « Nature » attendu",
             id="ligne-d-entete-manquante",
