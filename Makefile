@@ -29,7 +29,7 @@ serve: install
 	DEBUG=0 $(PY) manage.py check --deploy
 	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=0 $(PY) manage.py migrate --noinput
-	DEBUG=0 $(VENV)/bin/gunicorn pauvrete.wsgi --bind $(HOST) --workers 3 --threads 4 --access-logfile -
+	DEBUG=0 $(VENV)/bin/gunicorn pauvrete.wsgi --bind $(HOST) --workers 3 --threads 4 --keep-alive 10 --access-logfile -
 
 ## make backup: a dated, natural-key dump of the data in sauvegardes/ (restore with loaddata).
 backup: install

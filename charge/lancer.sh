@@ -39,7 +39,7 @@ pages += [f'/engagements.xlsx?annee=2023&territoire={Territoire.objects.get(slug
 print(','.join(pages))
 ")
 export COOKIE PAGES
-.venv/bin/gunicorn pauvrete.wsgi --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 --log-level warning &
+.venv/bin/gunicorn pauvrete.wsgi --bind "127.0.0.1:${PORT}" --workers 3 --threads 4 --keep-alive 10 --log-level warning &
 SERVEUR=$!
 trap 'kill $SERVEUR 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:${PORT}/compte/connexion/" && break; sleep 0.2; done
