@@ -116,16 +116,26 @@ class _Etat:
             (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
             for t in TableauEngagements.objects.filter(_periodes(feuilles))
         }
-        self.engagements: dict[int, list[Engagement]] = {}
-        for engagement in Engagement.objects.filter(
-            tableau__in=[t.pk for t in self.tableaux.values()]
-        ).select_related("action", "financeur"):
-            self.engagements.setdefault(engagement.tableau_id, []).append(engagement)
         conventions = {feuille.convention.pk for feuille in feuilles}
         self.actions = {
             (a.convention_id, a.code): a for a in Action.objects.filter(convention__in=conventions)
         }
         self.financeurs = {f.slug: f for f in Financeur.objects.all()}
+        # The lines of the tableaux the sheets rewrite (not of the period's other versions),
+        # pointing at the actions and financeurs above rather than at copies.
+        ecrits = [
+            self.tableaux[cle].pk
+            for cle in ((f.convention.pk, f.annee_debut, f.annee_fin, f.libelle) for f in feuilles)
+            if cle in self.tableaux
+        ]
+        actions = {a.pk: a for a in self.actions.values()}
+        financeurs = {f.pk: f for f in self.financeurs.values()}
+        self.engagements: dict[int, list[Engagement]] = {}
+        for engagement in Engagement.objects.filter(tableau__in=ecrits):
+            if engagement.action_id in actions:  # else read when needed
+                engagement.action = actions[engagement.action_id]
+            engagement.financeur = financeurs[engagement.financeur_id]
+            self.engagements.setdefault(engagement.tableau_id, []).append(engagement)
 
     def versions_de(self, feuille: FeuilleLue) -> list[TableauEngagements]:
         cle = (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin)
