@@ -1,6 +1,7 @@
 """A deterministic, national-scale dataset for load tests and benchmarks.
 
-For each territoire, one CALPA convention per year, 3–5 axes, 15–25 actions continuing those of
+For each territoire, one CALPA convention per year (and for one territoire in ten a multi-year
+contract over the first three years), 3–5 axes, 15–25 actions continuing those of
 the year before, 2–3 versions of the tableau (the first en vigueur), the État, the collectivité
 and sometimes the CAF, printed totals, a bilan with 3–6 indicators per action and their
 breakdowns, and a council session. A few deliberate inconsistencies (a printed total off by some
@@ -48,6 +49,16 @@ class Bilan_:
         )
 
 
+def _conventions_a_creer(territoires, annees: int):
+    """(territoire, (début, fin)): one convention a year, and for one territoire in ten a
+    multi-year contract over the first three years, listed after its yearly ones."""
+    for numero, territoire in enumerate(territoires, start=1):
+        for annee in range(PREMIERE_ANNEE, PREMIERE_ANNEE + annees):
+            yield territoire, (annee, annee)
+        if numero % 10 == 0 and annees > 1:
+            yield territoire, (PREMIERE_ANNEE, PREMIERE_ANNEE + min(annees, 3) - 1)
+
+
 def _montant(hasard: random.Random) -> Decimal:
     return Decimal(hasard.randrange(20, 400) * 500)
 
@@ -84,26 +95,31 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
     )
     conventions = Convention.objects.bulk_create(
         Convention(
-            slug=f"calpa-{t.slug}-{annee}",
-            intitule=f"CALPA {t.nom} {annee}",
-            dispositif="calpa",
+            slug=f"calpa-{t.slug}-{annee[0]}"
+            if annee[0] == annee[1]
+            else f"contrat-{t.slug}-{annee[0]}-{annee[1]}",
+            intitule=f"CALPA {t.nom} {annee[0]}"
+            if annee[0] == annee[1]
+            else f"Contrat pluriannuel {t.nom} {annee[0]}-{annee[1]}",
+            dispositif="calpa" if annee[0] == annee[1] else "contrat_de_ville",
             territoire=t,
             statut="signee",
-            annee_debut=annee,
-            annee_fin=annee,
+            annee_debut=annee[0],
+            annee_fin=annee[1],
             taux_cofinancement=Decimal("1.00"),
             bilan_echeance_jour=31,
             bilan_echeance_mois=3,
         )
-        for t in nouveaux_territoires
-        for annee in range(PREMIERE_ANNEE, PREMIERE_ANNEE + annees)
+        for t, annee in _conventions_a_creer(nouveaux_territoires, annees)
     )
     compte.conventions = len(conventions)
     plans = {}  # convention → [(axe code, [action codes])]
     axes = []
     for convention in conventions:
+        # A multi-year contract's actions (« P1.1 ») do not continue the yearly ones.
+        prefixe = "P" if convention.annee_fin > convention.annee_debut else ""
         plan = [
-            (str(a), [f"{a}.{n}" for n in range(1, hasard.randint(4, 6) + 1)])
+            (str(a), [f"{prefixe}{a}.{n}" for n in range(1, hasard.randint(4, 6) + 1)])
             for a in range(1, hasard.randint(3, 5) + 1)
         ]
         plans[convention.pk] = plan
@@ -275,7 +291,7 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
         Seance(
             territoire_id=c.territoire_id,
             organe="Assemblée",
-            date=date(c.annee_debut, 6, 20),
+            date=date(c.annee_debut, 6 if c.annee_fin == c.annee_debut else 9, 20),
             membres=60,
             membres_en_exercice=60,
             presents=45,

@@ -4,7 +4,7 @@ for the checks."""
 from io import StringIO
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Sum
 
 from bilans.models import Mesure
@@ -43,3 +43,30 @@ def test_la_commande_et_les_incoherences_voulues(db):
     assert "3 territoires, 6 conventions" in sortie.getvalue()
     codes = {c.code for c in controler()}
     assert {Regle.COFINANCEMENT, Regle.INDICATEURS} <= codes
+
+
+def test_un_territoire_sur_dix_a_un_contrat_pluriannuel(db):
+    from conventions.models import Convention, TableauEngagements
+
+    compte = generer(territoires=10, annees=3, graine=3)
+    assert compte.conventions == 31
+    contrat = Convention.objects.get(annee_fin__gt=models.F("annee_debut"))
+    assert (contrat.slug, contrat.annee_debut, contrat.annee_fin) == (
+        "contrat-territoire-010-2020-2022",
+        2020,
+        2022,
+    )
+    periodes = set(
+        TableauEngagements.objects.filter(convention=contrat).values_list(
+            "annee_debut", "annee_fin"
+        )
+    )
+    assert periodes == {(2020, 2022)}
+    assert contrat.actions.filter(code__startswith="P", action_precedente__isnull=True).count() == (
+        contrat.actions.count()
+    )
+    # Its bilans of 2021 and 2022 are missing: the calendar check says so.
+    en_retard = [
+        c for c in controler(Convention.objects.filter(pk=contrat.pk)) if c.code == Regle.CALENDRIER
+    ]
+    assert {c.annees for c in en_retard} >= {(2021, 2021), (2022, 2022)}
