@@ -428,9 +428,9 @@ class Banc:
         import tempfile
 
         from conventions.classeurs.lignes import COLONNES, ecrire_lignes, lignes_d_engagement
-        from conventions.models import Convention
+        from conventions.models import TableauEngagements
 
-        lignes = lignes_d_engagement(Convention.objects.all())
+        lignes = lignes_d_engagement(TableauEngagements.objects.all())
         dossier = tempfile.mkdtemp(prefix="pauvrete-banc-export-")
         compte = []
 
@@ -473,7 +473,9 @@ class Banc:
             if lignes >= self.lignes_import:
                 break
         contenu = classeur_des_tableaux(tableaux)
-        # The engagements go; each import writes them back in a transaction rolled back.
+        # The engagements go; each import writes them back in a transaction rolled back. A raw
+        # DELETE (Django's private ``_raw_delete``): ``delete()`` would write 10 000 history
+        # lines one by one in this throw-away database, for nothing measured.
         Engagement.objects.filter(tableau__in=tableaux)._raw_delete(connection.alias)
 
         def application(essai=False):

@@ -50,13 +50,36 @@ class Bilan_:
 
 
 def _conventions_a_creer(territoires, annees: int):
-    """(territoire, (début, fin)): one convention a year, and for one territoire in ten a
-    multi-year contract over the first three years, listed after its yearly ones."""
-    for numero, territoire in enumerate(territoires, start=1):
+    """One CALPA convention a year, and for one territoire in ten a multi-year contract over
+    the first three years, listed after its yearly ones."""
+    commun = {
+        "statut": "signee",
+        "taux_cofinancement": Decimal("1.00"),
+        "bilan_echeance_jour": 31,
+        "bilan_echeance_mois": 3,
+    }
+    for numero, t in enumerate(territoires, start=1):
         for annee in range(PREMIERE_ANNEE, PREMIERE_ANNEE + annees):
-            yield territoire, (annee, annee)
+            yield Convention(
+                slug=f"calpa-{t.slug}-{annee}",
+                intitule=f"CALPA {t.nom} {annee}",
+                dispositif="calpa",
+                territoire=t,
+                annee_debut=annee,
+                annee_fin=annee,
+                **commun,
+            )
         if numero % 10 == 0 and annees > 1:
-            yield territoire, (PREMIERE_ANNEE, PREMIERE_ANNEE + min(annees, 3) - 1)
+            fin = PREMIERE_ANNEE + min(annees, 3) - 1
+            yield Convention(
+                slug=f"contrat-{t.slug}-{PREMIERE_ANNEE}-{fin}",
+                intitule=f"Contrat pluriannuel {t.nom} {PREMIERE_ANNEE}-{fin}",
+                dispositif="contrat_de_ville",
+                territoire=t,
+                annee_debut=PREMIERE_ANNEE,
+                annee_fin=fin,
+                **commun,
+            )
 
 
 def _montant(hasard: random.Random) -> Decimal:
@@ -93,25 +116,7 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
         )
         for t in nouveaux_territoires
     )
-    conventions = Convention.objects.bulk_create(
-        Convention(
-            slug=f"calpa-{t.slug}-{annee[0]}"
-            if annee[0] == annee[1]
-            else f"contrat-{t.slug}-{annee[0]}-{annee[1]}",
-            intitule=f"CALPA {t.nom} {annee[0]}"
-            if annee[0] == annee[1]
-            else f"Contrat pluriannuel {t.nom} {annee[0]}-{annee[1]}",
-            dispositif="calpa" if annee[0] == annee[1] else "contrat_de_ville",
-            territoire=t,
-            statut="signee",
-            annee_debut=annee[0],
-            annee_fin=annee[1],
-            taux_cofinancement=Decimal("1.00"),
-            bilan_echeance_jour=31,
-            bilan_echeance_mois=3,
-        )
-        for t, annee in _conventions_a_creer(nouveaux_territoires, annees)
-    )
+    conventions = Convention.objects.bulk_create(_conventions_a_creer(nouveaux_territoires, annees))
     compte.conventions = len(conventions)
     plans = {}  # convention → [(axe code, [action codes])]
     axes = []

@@ -354,25 +354,19 @@ def lignes_d_engagement(request):
     from .classeurs.lignes import lignes_d_engagement as lignes
 
     exiger(peut_exporter(request.user))
-    filtre = TableauDeBordFilter(request.GET, territoires=territoires_de(request.user))
+    # The dashboard's own filter, over every version rather than the tableaux en vigueur.
+    filtre = TableauDeBordFilter(
+        request.GET,
+        queryset=TableauEngagements.objects.filter(convention__in=conventions_de(request.user)),
+        territoires=territoires_de(request.user),
+    )
     if not filtre.is_valid():
         raise Http404("Filtre invalide.")
     choix = filtre.form.cleaned_data
     annee, territoire = choix.get("annee"), choix.get("territoire")
-    conventions = conventions_de(request.user)
-    for champ in ("dispositif", "statut"):
-        if choix.get(champ):
-            conventions = conventions.filter(**{champ: choix[champ]})
     # FileResponse closes the file once sent, and a TemporaryFile is deleted when closed.
     fichier = tempfile.TemporaryFile()  # noqa: SIM115
-    ecrire_lignes(
-        lignes(
-            conventions,
-            annee=int(annee) if annee is not None else None,
-            territoire=territoire,
-        ),
-        fichier,
-    )
+    ecrire_lignes(lignes(filtre.qs), fichier)
     fichier.seek(0)
     nom = "engagements" + (f"-{territoire.slug}" if territoire else "")
     nom += f"-{int(annee)}" if annee is not None else ""

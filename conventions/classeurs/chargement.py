@@ -57,7 +57,8 @@ def importer(
     rapport = Rapport()
     auteur = {"utilisateur": utilisateur, "raison": f"import de {nom_fichier or 'classeur'}"}
     with transaction.atomic():
-        rapport.empreinte = empreinte(feuilles)
+        etat = _Etat(feuilles)
+        rapport.empreinte = etat.empreinte()
         if empreinte_attendue is not None and rapport.empreinte != empreinte_attendue:
             raise ClasseurInvalide(
                 [
@@ -65,7 +66,6 @@ def importer(
                     "import ou une saisie) : rien n'a été écrit, relancez l'aperçu."
                 ]
             )
-        etat = _Etat(feuilles)
         for numero, feuille in enumerate(feuilles, start=1):
             _charger_feuille(feuille, rapport, auteur, etat)
             if progression:
@@ -87,34 +87,18 @@ def _periodes(feuilles: list[FeuilleLue]) -> Q:
     return filtre
 
 
-def empreinte(feuilles: list[FeuilleLue]) -> str:
-    """Every engagement (id, version) of the tableaux these sheets touch, locked until the end
-    of the transaction on PostgreSQL, as one string; two queries for the whole workbook."""
-    import hashlib
-
-    tableaux = list(
-        TableauEngagements.objects.select_for_update()
-        .filter(_periodes(feuilles))
-        .order_by("pk")
-        .values_list("pk", "en_vigueur")
-    )
-    lignes = list(
-        Engagement.objects.filter(tableau__in=[pk for pk, _vigueur in tableaux])
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    return hashlib.sha256(f"{tableaux!r}|{lignes!r}".encode()).hexdigest()
-
-
 class _Etat:
     """What the import needs from the database, read once for the whole workbook: the tableaux
-    of the touched periods, their engagements, the actions and the financeurs. Kept up to date
-    as sheets are written (a sheet may end another version's « en vigueur »)."""
+    of the touched periods (locked until the end of the transaction on PostgreSQL), their
+    engagements, the actions and the financeurs. Kept up to date as sheets are written (a sheet
+    may end another version's « en vigueur »)."""
 
     def __init__(self, feuilles: list[FeuilleLue]):
         self.tableaux: dict[tuple, TableauEngagements] = {
             (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
-            for t in TableauEngagements.objects.filter(_periodes(feuilles))
+            for t in TableauEngagements.objects.select_for_update()
+            .filter(_periodes(feuilles))
+            .order_by("pk")
         }
         conventions = {feuille.convention.pk for feuille in feuilles}
         self.actions = {
@@ -136,6 +120,19 @@ class _Etat:
                 engagement.action = actions[engagement.action_id]
             engagement.financeur = financeurs[engagement.financeur_id]
             self.engagements.setdefault(engagement.tableau_id, []).append(engagement)
+
+    def empreinte(self) -> str:
+        """Every engagement (id, version) of the touched tableaux, as read before any write:
+        a confirmation after a preview compares it to refuse changes made in between."""
+        import hashlib
+
+        tableaux = [(t.pk, t.en_vigueur) for t in self.tableaux.values()]
+        lignes = list(
+            Engagement.objects.filter(tableau__in=[pk for pk, _vigueur in tableaux])
+            .order_by("pk")
+            .values_list("pk", "version")
+        )
+        return hashlib.sha256(f"{tableaux!r}|{lignes!r}".encode()).hexdigest()
 
     def versions_de(self, feuille: FeuilleLue) -> list[TableauEngagements]:
         cle = (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin)

@@ -40,13 +40,9 @@ CHAMPS = [
 LARGEURS = {"A": 24, "B": 30, "E": 24, "G": 12, "H": 60, "I": 24, "J": 16}
 
 
-def lignes_d_engagement(conventions, *, annee: int | None = None, territoire=None):
-    """The rows of the export as tuples, in the order of the annex, read by chunks."""
-    lignes = Engagement.objects.filter(tableau__convention__in=conventions)
-    if annee is not None:
-        lignes = lignes.filter(tableau__annee_debut__lte=annee, tableau__annee_fin__gte=annee)
-    if territoire is not None:
-        lignes = lignes.filter(tableau__convention__territoire=territoire)
+def lignes_d_engagement(tableaux):
+    """The rows of the export (the lines of ``tableaux``) as tuples, in the order of the annex."""
+    lignes = Engagement.objects.filter(tableau__in=tableaux)
     return lignes.order_by(
         "tableau__convention__territoire__nom",
         "tableau__convention__annee_debut",

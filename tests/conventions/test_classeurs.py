@@ -403,6 +403,17 @@ def test_toutes_les_lignes_d_engagement_d_une_annee(documents, client_de):
     assert [vigueur for _libelle, vigueur in par_version].count("oui") == 1
     premiere = lignes[0]
     assert premiere[:4] == ["Dijon Métropole", CALPA, 2023, 2023] and premiere[6] == "1.1"
+    # The dashboard's other filters apply too: the CAF annex of the contrat de ville only.
+    reponse = client.get(
+        reverse("conventions:lignes_d_engagement"), {"dispositif": "contrat_de_ville"}
+    )
+    _entetes, lignes = _lignes_du_classeur(b"".join(reponse.streaming_content))
+    assert {ligne[1] for ligne in lignes} == {"contrat-de-ville-grand-dijon-2015-2020"}
+    assert (
+        len(lignes)
+        == Engagement.objects.filter(tableau__convention__dispositif="contrat_de_ville").count()
+        > 30
+    )
 
 
 def test_les_lignes_d_engagement_restent_dans_le_territoire(documents, client_de, tmp_path):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from conventions.classeurs.lignes import ecrire_lignes, lignes_d_engagement
-from conventions.models import Convention, Territoire
+from conventions.models import TableauEngagements, Territoire
 
 
 class Command(BaseCommand):
@@ -18,12 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--sortie", required=True, metavar="FICHIER.xlsx")
 
     def handle(self, *args, annee=None, territoire=None, sortie, **options):
-        choisi = None
+        tableaux = TableauEngagements.objects.all()
         if territoire:
-            choisi = Territoire.objects.filter(slug=territoire).first()
-            if choisi is None:
+            if not Territoire.objects.filter(slug=territoire).exists():
                 raise CommandError(f"Territoire inconnu : « {territoire} ».")
-        lignes = lignes_d_engagement(Convention.objects.all(), annee=annee, territoire=choisi)
+            tableaux = tableaux.filter(convention__territoire__slug=territoire)
+        if annee is not None:
+            tableaux = tableaux.pour_annee(annee)
+        lignes = lignes_d_engagement(tableaux)
         with open(sortie, "wb") as fichier:
             nombre = ecrire_lignes(lignes, fichier)
         self.stdout.write(f"{sortie} : {nombre} ligne(s) d'engagement.")
