@@ -1,7 +1,9 @@
 """The role of a user and the conventions they may see.
 
 Roles are Django groups (``conventions.roles``); territoires come from the user's ``Profil``.
-Administrators see every territoire.
+Superusers see every territoire. An administrateur who is not a superuser is scoped to the
+territoires of their profile, like everyone else: a département's administrator loads and edits
+that département's conventions only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -22,8 +24,12 @@ def role_de(utilisateur) -> str | None:
     return None
 
 
+def voit_tous_les_territoires(utilisateur) -> bool:
+    return utilisateur.is_authenticated and utilisateur.is_superuser
+
+
 def territoires_de(utilisateur):
-    if role_de(utilisateur) == roles.ADMINISTRATEUR:
+    if voit_tous_les_territoires(utilisateur):
         return Territoire.objects.all()
     return Territoire.objects.filter(profils__utilisateur=utilisateur)
 
@@ -32,7 +38,7 @@ def conventions_de(utilisateur):
     """The conventions a user may see: those of the territoires they follow."""
     if role_de(utilisateur) is None:
         return Convention.objects.none()
-    if role_de(utilisateur) == roles.ADMINISTRATEUR:
+    if voit_tous_les_territoires(utilisateur):
         return Convention.objects.all()
     return Convention.objects.filter(territoire__profils__utilisateur=utilisateur)
 
@@ -43,6 +49,13 @@ def peut_remplir_les_bilans(utilisateur) -> bool:
 
 def peut_exporter(utilisateur) -> bool:
     return role_de(utilisateur) in {roles.FINANCES, roles.ADMINISTRATEUR}
+
+
+def peut_charger_des_conventions(utilisateur) -> bool:
+    """Loading a convention year (and preparing the next) is the administrators' work."""
+    return role_de(utilisateur) == roles.ADMINISTRATEUR and utilisateur.has_perm(
+        "conventions.add_convention"
+    )
 
 
 def exiger(condition: bool):
@@ -59,11 +72,13 @@ CHEMINS_TERRITOIRE = {
     "conventions.action": "convention__territoire__in",
     "conventions.tableauengagements": "convention__territoire__in",
     "conventions.engagementpluriannuel": "convention__territoire__in",
+    "conventions.tranche": "engagement__convention__territoire__in",
     "conventions.engagement": "tableau__convention__territoire__in",
     "conventions.totalimprime": "tableau__convention__territoire__in",
     "conventions.seance": "territoire__in",
     "conventions.membreseance": "seance__territoire__in",
     "conventions.deliberation": "seance__territoire__in",
+    "conventions.montantdelibere": "deliberation__seance__territoire__in",
     "bilans.bilan": "convention__territoire__in",
     "bilans.rapportaction": "bilan__convention__territoire__in",
     "bilans.mesure": "bilan__convention__territoire__in",
@@ -72,8 +87,8 @@ CHEMINS_TERRITOIRE = {
 
 
 def filtrer_par_territoire(queryset, utilisateur):
-    """Keep the rows of the territoires the user follows (all of them for an administrator)."""
-    if role_de(utilisateur) == roles.ADMINISTRATEUR:
+    """Keep the rows of the territoires the user follows (all of them for a superuser)."""
+    if voit_tous_les_territoires(utilisateur):
         return queryset
     chemin = CHEMINS_TERRITOIRE[queryset.model._meta.label_lower]
     return queryset.filter(**{chemin: territoires_de(utilisateur)})

@@ -92,6 +92,15 @@ def cofinancement(donnees: Donnees):
 # 2. Totaux imprimés --------------------------------------------------------------------------
 
 
+def arrondi_a_l_euro(imprime: Decimal, calcule: Decimal) -> bool:
+    """A whole-euro printed total within one euro of lines with cents: the document rounded.
+
+    Documents print whole euros while lines may carry cents (50 200,02 €): such an écart is
+    real and reported to the cent, but as an information, not as an erreur.
+    """
+    return imprime == imprime.to_integral_value() and abs(calcule - imprime) < 1
+
+
 def totaux_imprimes(donnees: Donnees):
     """The total printed in a document equals the sum of its lines, per financeur."""
     tableaux = {t.pk: t for t in donnees.tableaux}
@@ -100,9 +109,10 @@ def totaux_imprimes(donnees: Donnees):
         calcule = donnees.total_par_financeur.get((tableau_id, financeur_id), ZERO)
         if calcule != imprime:
             financeur = donnees.financeurs[financeur_id]
+            arrondi_seulement = arrondi_a_l_euro(imprime, calcule)
             yield Constat(
                 Regle.TOTAUX,
-                Severite.ERREUR,
+                Severite.INFORMATION if arrondi_seulement else Severite.ERREUR,
                 tableau,
                 imprime,
                 calcule,
@@ -110,7 +120,8 @@ def totaux_imprimes(donnees: Donnees):
                 "€",
                 f"Tableau {_periode(tableau)} : le total imprimé pour {_nom(financeur)} est "
                 f"{euros(imprime)}, mais ses lignes font {euros(calcule)} "
-                f"(écart {ecart_euros(calcule - imprime)}).",
+                f"(écart {ecart_euros(calcule - imprime)}"
+                + (", arrondi à l'euro du document)." if arrondi_seulement else ")."),
                 tableau.convention_id,
                 _annees(tableau),
             )

@@ -8,6 +8,7 @@ that a fixture or a workbook refers to has a natural key, so that files never ca
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
@@ -331,8 +332,6 @@ class Axe(models.Model):
     natural_key.dependencies = ["conventions.convention"]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.parent_id is None:
             return
         if self.parent.convention_id != self.convention_id:
@@ -423,6 +422,12 @@ class Action(models.Model):
         return (*self.convention.natural_key(), self.code)
 
     natural_key.dependencies = ["conventions.convention", "conventions.axe"]
+
+    def clean(self):
+        if self.axe_id and self.convention_id and self.axe.convention_id != self.convention_id:
+            raise ValidationError(
+                {"axe": f"L'axe {self.axe.code} appartient à une autre convention que l'action."}
+            )
 
 
 # --- Tableaux des engagements ---------------------------------------------------------------
@@ -727,6 +732,20 @@ class Engagement(models.Model):
         "conventions.action",
         "conventions.financeur",
     ]
+
+    def clean(self):
+        if (
+            self.action_id
+            and self.tableau_id
+            and self.action.convention_id != self.tableau.convention_id
+        ):
+            raise ValidationError(
+                {
+                    "action": f"L'action {self.action.code} appartient à la convention "
+                    f"« {self.action.convention.slug} », pas à celle du tableau "
+                    f"« {self.tableau.convention.slug} »."
+                }
+            )
 
 
 # --- Multi-year commitments -----------------------------------------------------------------
