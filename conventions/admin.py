@@ -9,9 +9,10 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from comptes.acces import TerritoireAdminMixin
+from comptes.acces import TerritoireAdminMixin, peut_charger_des_conventions
 from controles.admin import ConstatsAdminMixin
 
+from .admin_chargement import preparer_annee_suivante, vue_chargement
 from .concurrence import VersionForm
 from .formats import euros
 from .models import (
@@ -162,6 +163,25 @@ class ConventionAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdm
         ),
         ("Durée et dénonciation", {"fields": ["duree", "denonciation"]}),
     ]
+
+    change_list_template = "admin/conventions/convention_change_list.html"
+    actions = [preparer_annee_suivante]
+
+    def get_urls(self):
+        from django.urls import path
+
+        vue = self.admin_site.admin_view(lambda request: vue_chargement(self, request))
+        return [path("charger/", vue, name="conventions_convention_charger")] + super().get_urls()
+
+    def has_charger_permission(self, request):
+        return peut_charger_des_conventions(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "peut_charger": peut_charger_des_conventions(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     def convention_de(self, obj):
         return obj.pk

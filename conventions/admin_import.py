@@ -4,8 +4,6 @@ The uploaded file waits in the session between the preview and the confirmation,
 written is exactly what was previewed.
 """
 
-import base64
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,12 +11,12 @@ from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from pauvrete import attente
+
 from .classeurs.chargement import importer
 from .classeurs.lecture import TAILLE_MAX, ClasseurInvalide
 
 CLE_SESSION = "classeur_a_importer"
-CLE_NOM = "classeur_a_importer_nom"
-CLE_EMPREINTE = "classeur_a_importer_empreinte"
 
 
 class ClasseurForm(forms.Form):
@@ -37,18 +35,16 @@ def vue_import(model_admin, request):
         "title": "Importer un classeur des engagements",
     }
     if request.method == "POST" and "confirmer" in request.POST:
-        contenu = request.session.pop(CLE_SESSION, None)
-        nom = request.session.pop(CLE_NOM, "classeur")
-        attendue = request.session.pop(CLE_EMPREINTE, None)
-        if contenu is None:
+        en_attente = attente.reprendre(request, CLE_SESSION)
+        if en_attente is None:
             messages.error(request, "Aucun classeur en attente : déposez-le à nouveau.")
             return redirect(request.path)
         try:
             rapport = importer(
-                base64.b64decode(contenu),
+                en_attente.contenu,
                 utilisateur=request.user,
-                nom_fichier=nom,
-                empreinte_attendue=attendue,
+                nom_fichier=en_attente.nom,
+                empreinte_attendue=en_attente.empreinte,
             )
         except ClasseurInvalide as erreur:
             messages.error(request, "Import refusé, rien n'a été écrit : " + str(erreur))
@@ -71,9 +67,13 @@ def vue_import(model_admin, request):
             contenu = fichier.read()
             try:
                 contexte["rapport"] = importer(contenu, essai=True, utilisateur=request.user)
-                request.session[CLE_SESSION] = base64.b64encode(contenu).decode()
-                request.session[CLE_NOM] = fichier.name
-                request.session[CLE_EMPREINTE] = contexte["rapport"].empreinte
+                attente.garder(
+                    request,
+                    CLE_SESSION,
+                    contenu=contenu,
+                    nom=fichier.name,
+                    empreinte=contexte["rapport"].empreinte,
+                )
             except ClasseurInvalide as erreur:
                 contexte["erreurs"] = erreur.erreurs
     contexte["form"] = form

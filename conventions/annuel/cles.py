@@ -1,0 +1,204 @@
+"""The natural keys a convention file may use, model by model, and how to find what they name.
+
+A key is written as a list (``[calpa-dijon-2023, "1.1"]``), exactly as ``dumpdata
+--natural-foreign`` writes it; each element is the value of one lookup path below.
+"""
+
+from datetime import date
+from difflib import get_close_matches
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+
+# The models a convention file may describe, in the order a file usually lists them, and the
+# lookup path of each element of their natural key (the arguments of ``get_by_natural_key``).
+CLES: dict[str, tuple[str, ...]] = {
+    "conventions.territoire": ("slug",),
+    "conventions.financeur": ("slug",),
+    "conventions.convention": ("slug",),
+    "conventions.avenant": ("convention__slug", "numero"),
+    "conventions.axe": ("convention__slug", "code"),
+    "conventions.action": ("convention__slug", "code"),
+    "conventions.tableauengagements": (
+        "convention__slug",
+        "annee_debut",
+        "annee_fin",
+        "libelle",
+    ),
+    "conventions.engagement": (
+        "tableau__convention__slug",
+        "tableau__annee_debut",
+        "tableau__annee_fin",
+        "tableau__libelle",
+        "action__code",
+        "financeur__slug",
+    ),
+    "conventions.totalimprime": (
+        "tableau__convention__slug",
+        "tableau__annee_debut",
+        "tableau__annee_fin",
+        "tableau__libelle",
+        "financeur__slug",
+    ),
+    "conventions.engagementpluriannuel": ("convention__slug", "financeur__slug"),
+    "conventions.tranche": (
+        "engagement__convention__slug",
+        "engagement__financeur__slug",
+        "annee",
+    ),
+    "conventions.seance": ("territoire__slug", "date"),
+    "conventions.membreseance": ("seance__territoire__slug", "seance__date", "nom"),
+    "conventions.deliberation": ("seance__territoire__slug", "seance__date", "reference"),
+    "conventions.montantdelibere": (
+        "deliberation__seance__territoire__slug",
+        "deliberation__seance__date",
+        "deliberation__reference",
+        "financeur__slug",
+        "annee",
+    ),
+    "bilans.bilan": ("convention__slug", "annee"),
+    "bilans.rapportaction": ("bilan__convention__slug", "bilan__annee", "action__code"),
+    "bilans.indicateur": ("action__convention__slug", "action__code", "code"),
+    "bilans.mesure": (
+        "indicateur__action__convention__slug",
+        "indicateur__action__code",
+        "indicateur__code",
+        "bilan__annee",
+    ),
+}
+
+SUGGESTIONS_MAX = 20_000  # keys read to suggest the closest one
+
+
+class CleInvalide(ValueError):
+    """A key that cannot even be looked up: wrong shape, wrong length, a number for a code."""
+
+
+def modele(label: str):
+    return apps.get_model(label)
+
+
+def nom(label: str) -> str:
+    """The model as users call it: « tableau des engagements »."""
+    return str(modele(label)._meta.verbose_name)
+
+
+def _libelle_du_chemin(label: str, chemin: str) -> str:
+    morceaux = chemin.split("__")
+    courant = modele(label)
+    noms = []
+    for morceau in morceaux:
+        champ = courant._meta.get_field(morceau)
+        noms.append(str(champ.verbose_name))
+        if champ.is_relation:
+            courant = champ.related_model
+    if len(noms) > 1 and morceaux[-1] == "slug":
+        return noms[-2]
+    return noms[-1] if len(noms) == 1 else f"{noms[-1]} ({noms[-2]})"
+
+
+def forme(label: str) -> str:
+    """« [convention, code] »: what a key of this model is made of, for messages."""
+    return "[" + ", ".join(_libelle_du_chemin(label, chemin) for chemin in CLES[label]) + "]"
+
+
+def texte(cle) -> str:
+    """A key as the file writes it: « [calpa-dijon-2023, 1.1] »."""
+    return "[" + ", ".join(str(element) for element in cle) + "]"
+
+
+def normaliser(label: str, valeur) -> tuple:
+    """The key written in the file as a tuple we can look up, or ``CleInvalide``."""
+    attendu = forme(label)
+    if isinstance(valeur, str | int) and not isinstance(valeur, bool):
+        raise CleInvalide(
+            f"une clé s'écrit entre crochets : [{valeur}] (clé de {nom(label)} : {attendu})"
+        )
+    if not isinstance(valeur, list | tuple):
+        raise CleInvalide(f"clé attendue de la forme {attendu}")
+    if len(valeur) != len(CLES[label]):
+        raise CleInvalide(
+            f"la clé {texte(valeur)} a {len(valeur)} élément(s) ; une clé de {nom(label)} en a "
+            f"{len(CLES[label])} : {attendu}"
+        )
+    cle = []
+    for chemin, element in zip(CLES[label], valeur, strict=True):
+        if isinstance(element, bool) or element is None or isinstance(element, list | dict):
+            raise CleInvalide(f"élément « {element} » invalide dans la clé (forme {attendu})")
+        if isinstance(element, float):
+            raise CleInvalide(
+                f"« {element} » dans la clé est lu comme un nombre : écrivez-le entre "
+                'guillemets (« "1.10" »)'
+            )
+        cle.append(_element(_champ_final(label, chemin), element, attendu))
+    return tuple(cle)
+
+
+def _champ_final(label: str, chemin: str):
+    courant, champ = modele(label), None
+    for morceau in chemin.split("__"):
+        champ = courant._meta.get_field(morceau)
+        courant = champ.related_model if champ.is_relation else courant
+    return champ
+
+
+def _element(champ, element, attendu: str):
+    """One element of a key, of the type its field stores, so that keys compare equal."""
+    if isinstance(champ, models.DateField):
+        if isinstance(element, date):
+            return element.isoformat()
+        try:
+            return date.fromisoformat(str(element)).isoformat()
+        except ValueError:
+            raise CleInvalide(
+                f"« {element} » n'est pas une date AAAA-MM-JJ dans la clé (forme {attendu})"
+            ) from None
+    if isinstance(champ, models.IntegerField):
+        if isinstance(element, int) or (isinstance(element, str) and element.isdigit()):
+            return int(element)
+        raise CleInvalide(f"« {element} » n'est pas un nombre entier dans la clé (forme {attendu})")
+    return str(element)
+
+
+def _rangee(valeurs) -> tuple:
+    return tuple(v.isoformat() if isinstance(v, date) else v for v in valeurs)
+
+
+class Registre:
+    """Finds the objects keys name, in the file being loaded or in the database, once each."""
+
+    def __init__(self):
+        self._trouves: dict[tuple[str, tuple], object] = {}
+        self._du_fichier: dict[str, set[tuple]] = {}
+
+    def annoncer(self, label: str, cle: tuple):
+        """A key the file defines: it counts as known for the suggestions."""
+        self._du_fichier.setdefault(label, set()).add(cle)
+
+    def enregistrer(self, label: str, cle: tuple, objet):
+        self._trouves[(label, cle)] = objet
+
+    def trouver(self, label: str, cle: tuple):
+        """The object with this key, or ``None``."""
+        if (label, cle) not in self._trouves:
+            classe = modele(label)
+            try:
+                objet = classe._default_manager.get_by_natural_key(*cle)
+            except (ObjectDoesNotExist, ValidationError, ValueError, TypeError, OverflowError):
+                objet = None
+            self._trouves[(label, cle)] = objet
+        return self._trouves[(label, cle)]
+
+    def suggestion(self, label: str, cle: tuple) -> str:
+        """« ; le plus proche : [etat] », or nothing when no key comes close."""
+        connues = {
+            _rangee(rangee)
+            for rangee in modele(label)
+            ._default_manager.order_by()
+            .values_list(*CLES[label])[:SUGGESTIONS_MAX]
+        }
+        connues |= self._du_fichier.get(label, set())
+        par_texte = {texte(connue): connue for connue in connues}
+        proches = get_close_matches(texte(cle), list(par_texte), n=1, cutoff=0.6)
+        return f" ; la plus proche : {proches[0]}" if proches else ""
