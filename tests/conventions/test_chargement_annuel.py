@@ -16,11 +16,14 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from comptes.models import Profil
 from controles.constats import Regle, Severite
 from controles.services import controler
 from conventions import roles
+from conventions.annuel import cles
 from conventions.annuel.chargement import charger
 from conventions.annuel.fichier import TAILLE_MAX, FichierInvalide
 from conventions.models import Action, Convention, Engagement, TableauEngagements, Territoire
@@ -584,3 +587,132 @@ def test_l_action_demande_une_seule_convention(documents, client_admin):
         follow=True,
     )
     assert "Choisissez une seule convention" in reponse.content.decode()
+
+
+# --- arbitrary input ----------------------------------------------------------------------------
+
+VALEURS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["2021-03-29", "31/03/2024", "1.10", "8 250,50", "etat", "calpa-dijon-2023"]),
+    lambda enfants: st.lists(enfants, max_size=6) | st.dictionaries(st.text(max_size=8), enfants),
+    max_leaves=12,
+)
+MODELES = st.sampled_from([*cles.CLES, "auth.user", "conventions.inconnu", 3, None])
+CHAMPS = st.sampled_from(
+    [
+        "slug",
+        "nom",
+        "convention",
+        "tableau",
+        "action",
+        "financeur",
+        "montant",
+        "code",
+        "annee",
+        "annee_debut",
+        "annee_fin",
+        "en_vigueur",
+        "nature",
+        "territoire",
+        "axe",
+        "parent",
+        "date",
+        "intitule",
+        "libelle",
+        "pk",
+        "id",
+        "version",
+        "niveau",
+        "bilan",
+        "indicateur",
+        "valeur",
+    ]
+)
+CLES_EXISTANTES = st.sampled_from(
+    [
+        ["calpa-dijon-2023"],
+        ["etat"],
+        ["dijon-metropole"],
+        ["calpa-dijon-2023", "1.1"],
+        ["calpa-dijon-2023", "3"],
+        [
+            "calpa-dijon-2023",
+            2023,
+            2023,
+            "Version Dijon Métropole retenue sur le Territoire Zéro Non Recours",
+        ],
+        ["dijon-metropole", "2023-11-23"],
+    ]
+)
+
+
+def objet_de(label):
+    """An object of this model with some of its real fields, holding anything."""
+    champs = [champ.name for champ in cles.modele(label)._meta.concrete_fields]
+    return st.fixed_dictionaries(
+        {
+            "model": st.just(label),
+            "fields": st.dictionaries(
+                st.sampled_from(champs), VALEURS | CLES_EXISTANTES, max_size=len(champs)
+            ),
+        }
+    )
+
+
+OBJETS = st.lists(
+    st.sampled_from(list(cles.CLES)).flatmap(objet_de)
+    | st.fixed_dictionaries(
+        {"model": MODELES, "fields": st.dictionaries(CHAMPS, VALEURS, max_size=8)}
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(objets=OBJETS, en_yaml=st.booleans())
+def test_aucun_fichier_ne_provoque_d_erreur_inattendue(documents, objets, en_yaml):
+    """Any list of objects is loaded or refused with our own messages, never by the safety net."""
+    texte = (
+        yaml.safe_dump(objets, allow_unicode=True)
+        if en_yaml
+        else json.dumps(objets, ensure_ascii=False)
+    )
+    avant = etat_de_la_base()
+    try:
+        with transaction.atomic():
+            charger(texte.encode(), nom_fichier="f.yaml" if en_yaml else "f.json")
+            transaction.set_rollback(True)
+    except FichierInvalide as refus:
+        assert refus.erreurs
+        assert not any("Erreur inattendue" in message for message in refus.erreurs), refus.erreurs
+        assert etat_de_la_base() == avant
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(donnees=st.data())
+def test_l_exemple_altere_au_hasard_est_charge_ou_refuse_proprement(documents, donnees):
+    """One field of one object of the worked example replaced by anything: the deep checks
+    (keys, model validation, constraints, saving) answer with our own messages."""
+    objets = yaml.safe_load(EXEMPLE_YAML.read_text())
+    for _ in range(donnees.draw(st.integers(1, 3))):
+        objet = donnees.draw(st.sampled_from(objets))
+        champs = [champ.name for champ in cles.modele(objet["model"])._meta.concrete_fields]
+        champ = donnees.draw(st.sampled_from(champs))
+        objet["fields"][champ] = donnees.draw(VALEURS | CLES_EXISTANTES)
+    texte = yaml.safe_dump(objets, allow_unicode=True)
+    avant = etat_de_la_base()
+    try:
+        with transaction.atomic():
+            charger(texte.encode(), nom_fichier="f.yaml")
+            transaction.set_rollback(True)
+    except FichierInvalide as refus:
+        assert not any("Erreur inattendue" in message for message in refus.erreurs), refus.erreurs
+        assert etat_de_la_base() == avant
