@@ -11,6 +11,7 @@ Unlike ``loaddata``, a field the file leaves out keeps its value in the database
 
 import hashlib
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -687,7 +688,7 @@ def _entier(brut) -> int:
         raise _Probleme(f"« {brut} » n'est pas un nombre entier")
     if isinstance(brut, int):
         return brut
-    if isinstance(brut, Decimal | float) and brut == int(brut):
+    if isinstance(brut, Decimal | float) and math.isfinite(brut) and brut == int(brut):
         return int(brut)
     if isinstance(brut, str) and brut.strip().isdigit():
         return int(brut.strip())
