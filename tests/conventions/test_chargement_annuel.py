@@ -160,6 +160,23 @@ def test_un_montant_modifie_est_compte_et_historise(capsys):
     assert derniere.history_change_reason == "chargement de b.yaml"
 
 
+@pytest.mark.django_db
+def test_les_cinq_documents_se_chargent_aussi_par_charger_convention():
+    """The five documents' fixtures, through the loader instead of loaddata: the same rows (a
+    loaddata afterwards adds nothing) and the same constats."""
+    from tests.conftest import FIXTURES
+
+    for fixture in FIXTURES:
+        charger(Path(fixture).read_bytes(), nom_fichier=Path(fixture).name)
+    charges = etat_de_la_base()
+    assert charges["conventions.Engagement"] == 128
+    assert charges["montants"] == Decimal("175143000.00")
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    assert etat_de_la_base() == charges
+    severites = [str(c.severite) for c in controler(aujourdhui=date(2026, 11, 22))]
+    assert (severites.count("erreur"), severites.count("avertissement")) == (4, 8)
+
+
 # --- bad files --------------------------------------------------------------------------------
 
 
