@@ -29,6 +29,7 @@ class FichierConventionForm(forms.Form):
         label="Fichier de la convention (.yaml, .yml ou .json)",
         help_text="Au format décrit dans la documentation (« Charger la convention d'une "
         f"nouvelle année ») ; {TAILLE_MAX // 1024 // 1024} Mio au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json"}),
     )
 
 
@@ -102,8 +103,12 @@ def _confirmer(request):
     except DatabaseError:
         messages.error(request, _BASE_INDISPONIBLE)
         return redirect(request.path)
-    conventions = ", ".join(rapport.conventions)
-    messages.success(request, f"{nom} chargé : {conventions}. Les constats sont sur leurs pages.")
+    conventions = " ; ".join(rapport.conventions) or "aucune convention"
+    messages.success(
+        request,
+        f"Fichier {nom} chargé : {conventions}. Les constats sont sur la page de chaque "
+        "convention.",
+    )
     return redirect("admin:conventions_convention_changelist")
 
 

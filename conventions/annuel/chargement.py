@@ -58,6 +58,7 @@ class _Probleme(ValueError):
 @dataclass
 class TableauCharge:
     convention: str
+    titre: str  # the convention's intitulé, for pages; ``convention`` is its slug
     periode: str
     libelle: str
     en_vigueur: bool
@@ -77,6 +78,7 @@ class Rapport:
     comptes: dict[str, list[int]] = field(default_factory=dict)
     tableaux: list[TableauCharge] = field(default_factory=list)
     constats: list = field(default_factory=list)
+    # The intitulés of the conventions the file touched.
     conventions: list[str] = field(default_factory=list)
 
     def compter(self, label: str, etat: int):
@@ -506,7 +508,7 @@ class _Chargement:
                 conventions.add(convention.pk)
         rapport.tableaux = _totaux(tableaux)
         choisies = Convention.objects.filter(pk__in=conventions)
-        rapport.conventions = list(choisies.order_by("slug").values_list("slug", flat=True))
+        rapport.conventions = list(choisies.order_by("slug").values_list("intitule", flat=True))
         rapport.constats = controler(choisies) if conventions else []
         return rapport
 
@@ -605,6 +607,7 @@ def _totaux(tableaux: set[int]) -> list[TableauCharge]:
         resultat.append(
             TableauCharge(
                 tableau.convention.slug,
+                tableau.convention.intitule,
                 tableau.periode,
                 tableau.libelle,
                 tableau.en_vigueur,
@@ -669,7 +672,7 @@ def _decimal(champ, brut) -> Decimal:
         if not valeur.is_finite():
             raise _Probleme(f"« {brut} » n'est pas un nombre")
         if valeur < 0:
-            raise _Probleme(f"{brut} est négatif : un montant est positif ou nul")
+            raise _Probleme(f"{brut} est négatif ; un montant doit être positif ou nul")
         pas = Decimal(10) ** -champ.decimal_places
         if valeur != valeur.quantize(pas):
             raise _Probleme(

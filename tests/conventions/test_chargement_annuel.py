@@ -206,7 +206,7 @@ MAUVAIS_FICHIERS = {
     ),
     "montant-negatif": (
         remplacer('montant: "12500.00"', 'montant: "-12500.00"'),
-        "champ « montant » : -12500.00 est négatif : un montant est positif ou nul.",
+        "champ « montant » : -12500.00 est négatif ; un montant doit être positif ou nul.",
     ),
     "montant-non-numerique": (
         remplacer('montant: "12500.00"', "montant: douze mille"),

@@ -4,64 +4,7 @@ five documents loaded. Screenshots of the main pages go to ``docs/captures/``.
 Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
 """
 
-from pathlib import Path
-
-import pytest
-from django.core.management import call_command
-
-from conventions import roles
-from conventions.models import Territoire
-from tests.conftest import FIXTURES
-
-CHROMIUM = Path("/usr/bin/chromium")
-CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "captures"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="chromium absent : apt-get install chromium (Debian)"
-)
-
-
-@pytest.fixture
-def instance(live_server, transactional_db):
-    """The served application with the fixtures and one account per role."""
-    call_command("loaddata", *FIXTURES, verbosity=0)
-    territoires = Territoire.objects.all()
-    roles.creer_compte(
-        "agent", mot_de_passe="demo-agent-2026", role=roles.AGENT, territoires=territoires
-    )
-    roles.creer_compte(
-        "finances", mot_de_passe="demo-finances-2026", role=roles.FINANCES, territoires=territoires
-    )
-    return live_server.url
-
-
-@pytest.fixture
-def navigateur(monkeypatch):
-    # Django refuses its ORM inside an event loop; Playwright's sync API runs one in this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        yield page
-        chromium.close()
-
-
-def connecter(page, url, identifiant, mot_de_passe):
-    page.goto(f"{url}/")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("heading", name="Tableau de bord").wait_for()
-
-
-def capture(page, nom):
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(CAPTURES / f"{nom}.png"), full_page=False)
+from tests.e2e.conftest import CAPTURES, capture, connecter
 
 
 def test_un_agent_renseigne_un_indicateur_et_voit_le_constat_changer(instance, navigateur):

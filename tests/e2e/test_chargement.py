@@ -1,0 +1,110 @@
+"""End-to-end: an administrateur loads a convention from a YAML file in the admin (« Charger une
+convention »), reads the preview, confirms, then sees a bad file refused. Screenshots of the
+preview (1280 px and 390 px wide) and of the refusal go to ``docs/captures/``.
+
+Same browser and served instance as the other end-to-end tests (``conftest.py``).
+"""
+
+from pathlib import Path
+
+from conventions import roles
+from conventions.models import Convention, Engagement
+from tests.e2e.conftest import CAPTURES, capture
+
+RACINE = Path(__file__).resolve().parents[2]
+EXEMPLE = RACINE / "fixtures" / "exemples" / "calpa_haute_saone_2021.yaml"
+FICHIER = "Fichier de la convention (.yaml, .yml ou .json)"
+MOBILE = 390
+
+
+def connecter_a_l_admin(page, url, identifiant, mot_de_passe):
+    page.goto(f"{url}/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("heading", name="Conventions, engagements et bilans").wait_for()
+
+
+def deposer(page, chemin):
+    page.get_by_label(FICHIER).set_input_files(str(chemin))
+    page.get_by_role("button", name="Vérifier et prévisualiser").click()
+
+
+def debordement(page):
+    """``(scrollWidth, right edge, the element reaching furthest right)`` of the page."""
+    return page.evaluate(
+        """() => {
+            let large = null, droite = 0;
+            for (const e of document.querySelectorAll('body *')) {
+                const r = e.getBoundingClientRect().right;
+                if (r > droite) { droite = r; large = e; }
+            }
+            const nom = large ? large.tagName.toLowerCase()
+                + (large.id ? '#' + large.id : '')
+                + (large.className && typeof large.className === 'string'
+                   ? '.' + large.className.trim().split(/\\s+/).join('.') : '')
+                + ' « ' + (large.innerText || '').trim().slice(0, 60) + ' »' : '';
+            return [document.documentElement.scrollWidth, Math.round(droite), nom];
+        }"""
+    )
+
+
+def verifier_a_390_px(page, nom):
+    """At a phone's width the page scrolls down only; full-page screenshot ``nom``."""
+    page.set_viewport_size({"width": MOBILE, "height": 844})
+    page.screenshot(path=str(CAPTURES / f"{nom}.png"), full_page=True)
+    largeur, droite, element = debordement(page)
+    assert largeur <= MOBILE + 1, (
+        f"à {MOBILE} px, la page fait {largeur} px de large ({largeur - MOBILE} px de trop) ; "
+        f"élément le plus à droite ({droite} px) : {element}"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_un_administrateur_charge_la_convention_d_exemple_puis_un_fichier_refuse(
+    instance,
+    navigateur,
+    tmp_path,
+):
+    page = navigateur
+    roles.creer_compte("admin", mot_de_passe="demo-admin-2026", role=roles.ADMINISTRATEUR)
+    connecter_a_l_admin(page, instance, "admin", "demo-admin-2026")
+    page.goto(f"{instance}/admin/conventions/convention/")
+    page.get_by_role("link", name="Charger une convention").click()
+    page.get_by_role("heading", name="Charger une convention").wait_for()
+
+    deposer(page, EXEMPLE)
+    page.get_by_role("button", name="Confirmer le chargement").wait_for()
+    apercu = page.locator("#content").inner_text()
+    assert "275\u202f900,45\u00a0€" in apercu
+    assert "545\u202f900,45\u00a0€" in apercu
+    assert "écart +0,45\u00a0€, arrondi à l'euro" in apercu
+    capture(page, "chargement-apercu")
+
+    verifier_a_390_px(page, "chargement-apercu-390")
+
+    page.get_by_role("button", name="Confirmer le chargement").click()
+    page.locator(".messagelist .success").wait_for()
+    assert (
+        "Fichier calpa_haute_saone_2021.yaml chargé : Convention d'appui à la lutte contre la "
+        "pauvreté et d'accès à l'emploi — Haute-Saône 2021."
+        in page.locator(".messagelist").inner_text()
+    )
+    convention = Convention.objects.get(slug="calpa-haute-saone-2021")
+    assert Engagement.objects.filter(tableau__convention=convention).count() == 16
+
+    texte = EXEMPLE.read_text(encoding="utf-8")
+    assert texte.count('montant: "12500.00"') == 1
+    negatif = tmp_path / "montant_negatif.yaml"
+    negatif.write_text(
+        texte.replace('montant: "12500.00"', 'montant: "-12500.00"'), encoding="utf-8"
+    )
+    page.get_by_role("link", name="Charger une convention").click()
+    deposer(page, negatif)
+    refus = page.locator(".errornote")
+    refus.wait_for()
+    assert refus.inner_text().startswith("Chargement refusé, rien n'a été écrit")
+    assert any("-12500.00 est négatif" in li for li in refus.locator("li").all_inner_texts())
+    assert not page.get_by_role("button", name="Confirmer le chargement").count()
+    capture(page, "chargement-refus")
+    verifier_a_390_px(page, "chargement-refus-390")
