@@ -3,30 +3,22 @@
 Every problem names its sheet, row and column; one problem refuses the whole workbook.
 """
 
-import zipfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from io import BytesIO
+from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from conventions.formats import PLAFOND, lire_nombre
+from conventions.formats import CENTIME, PLAFOND, lire_nombre
 from conventions.models import Action, Convention, Financeur, TableauEngagements
 
+from . import ouverture
 from .export import CHAMPS, LIGNE_ENTETE, LIGNE_IDENTIFIANTS
+from .ouverture import TAILLE_MAX, ClasseurInvalide
 
-TAILLE_MAX = 5 * 1024 * 1024  # 5 Mio: far above a real annex (a few dozen kio)
+__all__ = ["TAILLE_MAX", "ClasseurInvalide", "FeuilleLue", "lire"]
+
 LIGNES_IGNOREES = {"sous-total", "total", "cofinancement", "identifiant"}
 NATURES = {choix for choix, _ in TableauEngagements.Nature.choices}
-
-
-class ClasseurInvalide(Exception):
-    """The workbook cannot be imported; ``erreurs`` lists every problem found."""
-
-    def __init__(self, erreurs: list[str]):
-        self.erreurs = erreurs
-        super().__init__("\n".join(erreurs))
 
 
 @dataclass
@@ -39,8 +31,11 @@ class FeuilleLue:
     nature: str
     en_vigueur: bool
     source: str
-    # (action code, financeur slug) → montant
+    # (action code, financeur slug) → montant; a blank cell has no entry (« unchanged »)
     montants: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # The action rows and financeur columns the sheet has: an amount outside them was removed.
+    codes: set[str] = field(default_factory=set)
+    financeurs: set[str] = field(default_factory=set)
 
 
 def _ou(feuille: str, ligne: int, colonne: int | None = None) -> str:
@@ -66,7 +61,12 @@ def _montant(valeur) -> Decimal:
         raise ValueError(f"« {valeur} » : montant hors limites (moins de 1 000 milliards d'euros).")
     if montant < 0:
         raise ValueError(f"montant négatif ({valeur}) : un engagement est positif ou nul.")
-    return montant.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if montant != montant.quantize(CENTIME):
+        raise ValueError(
+            f"« {valeur} » a plus de deux décimales : écrivez le montant au centime près (rien "
+            "n'est arrondi sans vous)."
+        )
+    return montant.quantize(CENTIME)
 
 
 def _periode(texte: str) -> tuple[int, int]:
@@ -80,32 +80,12 @@ def lire(contenu: bytes, conventions=None) -> list[FeuilleLue]:
     ``conventions`` restricts what a sheet may name (the user's territoires): another
     territory's convention reads as unknown.
     """
-    if len(contenu) > TAILLE_MAX:
-        raise ClasseurInvalide(
-            [
-                f"Le fichier fait {len(contenu) // 1024} kio : la limite est de "
-                f"{TAILLE_MAX // 1024 // 1024} Mio."
-            ]
-        )
-    try:
-        classeur = load_workbook(BytesIO(contenu), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ClasseurInvalide(
-            [
-                "Le fichier n'est pas un classeur Excel (.xlsx) lisible : un CSV renommé ou un "
-                "fichier tronqué ne peut pas être importé."
-            ]
-        ) from None
+    brutes = ouverture.feuilles(contenu)
     erreurs: list[str] = []
     feuilles = []
     financeurs = {f.slug: f for f in Financeur.objects.all()}
-    # Every sheet's cells first, then the conventions and action codes they name, read once for
-    # the whole workbook rather than once per sheet.
-    brutes = [
-        (feuille.title, [list(ligne) for ligne in feuille.iter_rows(values_only=True)])
-        for feuille in classeur.worksheets
-    ]
-    classeur.close()
+    # The conventions and action codes the sheets name, read once for the whole workbook
+    # rather than once per sheet.
     references = _References(brutes, conventions)
     for nom, lignes in brutes:
         lue = _lire_feuille(nom, lignes, financeurs, erreurs, references)
@@ -259,4 +239,6 @@ def _lire_feuille(nom, lignes, financeurs, erreurs, references) -> FeuilleLue | 
                 erreurs.append(f"{_ou(nom, numero, colonne)} : {erreur}")
     if not vues and len(erreurs) == avant:
         erreurs.append(f"Feuille « {nom} » : aucune ligne d'action sous l'en-tête.")
+    lue.codes = set(vues)
+    lue.financeurs = set(colonnes.values())
     return lue if len(erreurs) == avant else None
