@@ -45,6 +45,7 @@ def vue_import(model_admin, request):
                 utilisateur=request.user,
                 nom_fichier=en_attente.nom,
                 empreinte_attendue=en_attente.empreinte,
+                supprimer=request.POST.get("supprimer") == "oui",
             )
         except ClasseurInvalide as erreur:
             messages.error(request, "Import refusé, rien n'a été écrit : " + str(erreur))

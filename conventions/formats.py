@@ -85,11 +85,20 @@ def lire_nombre(texte: str) -> Decimal:
     """Read a number as people type it: « 347 000 € », « 1 234,50 », « 1234.5 ».
 
     Spaces, no-break spaces (U+00A0) and narrow no-break spaces (U+202F) group thousands; the
-    decimal separator is a comma (or a point). Raises ``ValueError`` with a French message.
+    decimal separator is a comma (or a point). « 1.234 » and « 1,234 » are refused as ambiguous
+    (thousands or decimals?) rather than guessed. Raises ``ValueError`` with a French message.
     """
     from decimal import InvalidOperation
 
     nettoye = str(texte).strip().removesuffix("€").strip()
+    ambigu = re.fullmatch(r"(-?)(\d{1,3})[.,](\d{3})", nettoye)
+    if ambigu:
+        signe, milliers, unites = ambigu.groups()
+        raise ValueError(
+            f"« {texte} » est ambigu : {signe}{milliers}{ESPACE_FINE}{unites} (séparateur de "
+            f"milliers) ou {signe}{milliers},{unites} (virgule décimale) ? Écrivez "
+            f"{signe}{milliers}{unites} s'il s'agit de milliers."
+        )
     for espace in (" ", ESPACE_INSECABLE, ESPACE_FINE, "\t"):
         nettoye = nettoye.replace(espace, "")
     if nettoye.count(",") == 1 and "." not in nettoye:

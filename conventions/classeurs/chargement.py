@@ -23,6 +23,10 @@ class Rapport:
     modifies: int = 0
     supprimes: int = 0
     tableaux_crees: int = 0
+    # Amounts whose action row or financeur column the workbook no longer has: deleted only
+    # when the user confirms it (``supprimer``), listed in the preview either way.
+    suppressions: list[str] = field(default_factory=list)
+    suppressions_confirmees: bool = False
     # The state of the touched tableaux before the import: a confirmation after a preview
     # checks that nobody changed them in between.
     empreinte: str = ""
@@ -33,8 +37,20 @@ class Rapport:
                 *self.lignes,
                 f"Total : {self.tableaux_crees} tableau(x) créé(s), {self.crees} montant(s) "
                 f"ajouté(s), {self.modifies} modifié(s), {self.supprimes} supprimé(s).",
+                *self.avertissement_suppressions(),
             ]
         )
+
+    def avertissement_suppressions(self) -> list[str]:
+        if not self.suppressions or self.suppressions_confirmees:
+            return []
+        return [
+            f"{len(self.suppressions)} montant(s) dont la ligne d'action ou la colonne de "
+            "financeur a été retirée du classeur seront supprimés seulement si vous le "
+            "confirmez (--supprimer en ligne de commande, « Supprimer ces montants » dans "
+            "l'administration) :",
+            *self.suppressions,
+        ]
 
 
 def importer(
@@ -45,16 +61,19 @@ def importer(
     utilisateur=None,
     nom_fichier: str = "",
     empreinte_attendue: str | None = None,
+    supprimer: bool = False,
 ) -> Rapport:
     """Import a workbook; with ``essai`` nothing is written. Raises ``ClasseurInvalide``.
 
     The history of every amount written records ``utilisateur`` and the file's name. With
     ``empreinte_attendue`` (from a preview), the import is refused if the tableaux changed since.
+    A blank cell leaves its amount unchanged; an amount whose row or column was removed is
+    deleted only with ``supprimer``, and without it a real import is refused.
     """
     from comptes.acces import conventions_de
 
     feuilles = lire(contenu, None if utilisateur is None else conventions_de(utilisateur))
-    rapport = Rapport()
+    rapport = Rapport(suppressions_confirmees=supprimer)
     auteur = {"utilisateur": utilisateur, "raison": f"import de {nom_fichier or 'classeur'}"}
     with transaction.atomic():
         etat = _Etat(feuilles)
@@ -70,6 +89,17 @@ def importer(
             _charger_feuille(feuille, rapport, auteur, etat)
             if progression:
                 progression(numero, len(feuilles), feuille.nom)
+        if rapport.suppressions and not supprimer and not essai:
+            raise ClasseurInvalide(
+                [
+                    f"{len(rapport.suppressions)} montant(s) ont perdu leur ligne d'action ou "
+                    "leur colonne de financeur dans le classeur ; rien n'a été écrit. Pour les "
+                    "supprimer, confirmez-le (--supprimer en ligne de commande, « Supprimer ces "
+                    "montants » dans l'administration) ; sinon, rétablissez la ligne ou la "
+                    "colonne :",
+                    *rapport.suppressions,
+                ]
+            )
         if essai:
             transaction.set_rollback(True)
     return rapport
@@ -167,6 +197,11 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict, etat: 
         etat.tableaux[cle] = tableau
         rapport.tableaux_crees += 1
         rapport.lignes.append(f"{entete} : nouveau tableau.")
+    inchange = tableau.pk is not None and (
+        tableau.nature,
+        tableau.en_vigueur,
+        tableau.source,
+    ) == (feuille.nature, feuille.en_vigueur, feuille.source)
     tableau.nature = feuille.nature
     tableau.en_vigueur = feuille.en_vigueur
     tableau.source = feuille.source
@@ -176,9 +211,10 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict, etat: 
     tableau.full_clean(
         exclude={"convention", "avenant"}, validate_unique=False, validate_constraints=False
     )
-    tableau._history_user = auteur["utilisateur"]
-    tableau._change_reason = auteur["raison"]
-    tableau.save()
+    if not inchange:  # a history line for what the import changed, not for every sheet
+        tableau._history_user = auteur["utilisateur"]
+        tableau._change_reason = auteur["raison"]
+        tableau.save()
 
     actions, financeurs = etat.actions, etat.financeurs
     existants = {(e.action.code, e.financeur.slug): e for e in etat.engagements.get(tableau.pk, [])}
@@ -204,8 +240,16 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict, etat: 
             engagement.montant = montant
             engagement.version += 1
             modifies.append(engagement)
-    for (code, _slug), engagement in sorted(existants.items()):
-        details.append(f"  − {code} {engagement.financeur.nom} : {euros(engagement.montant)}")
+    retires = []
+    for (code, slug), engagement in sorted(existants.items()):
+        if code in feuille.codes and slug in feuille.financeurs:
+            continue  # a blank cell: the amount stays as it is
+        ligne = f"  − {code} {engagement.financeur.nom} : {euros(engagement.montant)}"
+        details.append(ligne)
+        rapport.suppressions.append(f"{entete} :{ligne[1:]}")
+        retires.append(engagement)
+    if not rapport.suppressions_confirmees:
+        retires = []
     # Field checks only: the keys come from this convention's actions and the known
     # financeurs, unique by construction (dictionary keys), the amounts were checked by
     # ``lecture``; the database constraints still stand behind. ``full_clean`` would query the
@@ -220,16 +264,16 @@ def _charger_feuille(feuille: FeuilleLue, rapport: Rapport, auteur: dict, etat: 
         bulk_create_with_history(nouveaux, Engagement, **historique)
     if modifies:
         bulk_update_with_history(modifies, Engagement, ["montant", "version"], **historique)
-    for engagement in existants.values():  # few, and each deletion keeps its history line
+    for engagement in retires:  # few, and each deletion keeps its history line
         engagement._history_user = auteur["utilisateur"]
         engagement._change_reason = auteur["raison"]
         engagement.delete()
     rapport.crees += len(nouveaux)
     rapport.modifies += len(modifies)
-    rapport.supprimes += len(existants)
+    rapport.supprimes += len(retires)
     total = sum(feuille.montants.values(), Decimal(0))
     rapport.lignes.append(
         f"{entete} : {len(nouveaux)} ajouté(s), {len(modifies)} modifié(s), "
-        f"{len(existants)} supprimé(s) ; total de la feuille {euros(total)}."
+        f"{len(retires)} supprimé(s) ; total de la feuille {euros(total)}."
     )
     rapport.lignes.extend(details)

@@ -122,26 +122,92 @@ def test_libreoffice_recalcule_les_totaux(documents, tmp_path):
     assert feuille.cell(ligne_de(feuille, "Total"), 3).value == 347000
 
 
-def test_modifier_ajouter_supprimer_des_lignes(documents):
-    def changer(classeur):
-        feuille = classeur["En vigueur"]
-        feuille.cell(ligne_de(feuille, "1.1"), 3).value = "90\u202f000,50 €"
-        feuille.cell(ligne_de(feuille, "3.3"), 4).value = None
-        feuille.cell(ligne_de(feuille, "3.3"), 1).value = "1.3"  # 3.3 row becomes 1.3
-        feuille.cell(ligne_de(feuille, "1.3"), 3).value = "20 000"
-        feuille.cell(ligne_de(feuille, "1.3"), 4).value = "1 234,50"
+def changer_ajouter_retirer(classeur):
+    """1.1 changed, 3.2's collectivité cell emptied, the 3.3 row turned into a 1.3 row."""
+    feuille = classeur["En vigueur"]
+    feuille.cell(ligne_de(feuille, "1.1"), 3).value = "90\u202f000,50 €"
+    feuille.cell(ligne_de(feuille, "3.2"), 4).value = None
+    feuille.cell(ligne_de(feuille, "3.3"), 1).value = "1.3"  # 3.3 row becomes 1.3
+    feuille.cell(ligne_de(feuille, "1.3"), 3).value = "20 000"
+    feuille.cell(ligne_de(feuille, "1.3"), 4).value = "1 234,50"
 
-    rapport = importer(modifier(exporter(), changer))
+
+def montants_en_vigueur():
     retenue = TableauEngagements.objects.get(convention__slug=CALPA, en_vigueur=True)
-    montants = {
+    return {
         (e.action.code, e.financeur.slug): e.montant
         for e in retenue.engagements.select_related("action", "financeur")
     }
+
+
+def test_modifier_ajouter_et_retirer_une_ligne_avec_confirmation(documents):
+    rapport = importer(modifier(exporter(), changer_ajouter_retirer), supprimer=True)
+    montants = montants_en_vigueur()
     assert montants[("1.1", "etat")] == Decimal("90000.50")
     assert montants[("1.3", "etat")] == Decimal("20000.00")
     assert montants[("1.3", "dijon-metropole")] == Decimal("1234.50")
+    # A blank cell keeps its amount; the removed row's amounts are gone.
+    assert montants[("3.2", "dijon-metropole")] == Decimal("32200.00")
     assert ("3.3", "etat") not in montants and ("3.3", "dijon-metropole") not in montants
     assert (rapport.crees, rapport.modifies, rapport.supprimes) == (2, 1, 2)
+
+
+def test_une_ligne_retiree_sans_confirmation_est_listee_et_refusee(documents):
+    classeur = modifier(exporter(), changer_ajouter_retirer)
+    apercu = importer(classeur, essai=True)
+    assert len(apercu.suppressions) == 2
+    assert "seront supprimés seulement si vous le confirmez" in str(apercu)
+    assert "− 3.3 État : 2\u202f500\u00a0€" in str(apercu)
+    sans_rien_ecrire(
+        classeur,
+        "2 montant(s) ont perdu leur ligne d'action ou leur colonne de financeur",
+        "− 3.3 Dijon Métropole : 2\u202f500\u00a0€",
+    )
+
+
+def test_une_colonne_de_financeur_retiree_sans_confirmation_est_refusee(documents):
+    def retirer_la_collectivite(classeur):
+        for feuille in classeur.worksheets:
+            feuille.delete_cols(4)
+
+    sans_rien_ecrire(
+        modifier(exporter(), retirer_la_collectivite),
+        "ont perdu leur ligne d'action ou leur colonne de financeur",
+        "− 1.1 Dijon Métropole : 100\u202f000\u00a0€",
+    )
+
+
+def test_une_cellule_de_blancs_garde_son_montant(documents):
+    def blancs(classeur):
+        feuille = classeur["En vigueur"]
+        feuille.cell(ligne_de(feuille, "1.1"), 3).value = "   "
+
+    avant = montants_en_vigueur()
+    rapport = importer(modifier(exporter(), blancs))
+    assert montants_en_vigueur() == avant
+    assert (rapport.crees, rapport.modifies, rapport.supprimes) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "saisie, message",
+    [
+        (
+            "1.234",
+            "« 1.234 » est ambigu : 1\u202f234 (séparateur de milliers) ou 1,234 (virgule "
+            "décimale) ?",
+        ),
+        ("1,234", "« 1,234 » est ambigu"),
+        ("0,123456789", "« 0,123456789 » a plus de deux décimales"),
+        (0.125, "« 0.125 » a plus de deux décimales"),
+    ],
+    ids=["point", "virgule", "neuf-decimales", "nombre-trois-decimales"],
+)
+def test_un_montant_ambigu_ou_trop_precis_est_refuse(documents, saisie, message):
+    def saisir(classeur):
+        feuille = classeur["En vigueur"]
+        feuille.cell(ligne_de(feuille, "1.1"), 3).value = saisie
+
+    sans_rien_ecrire(modifier(exporter(), saisir), "ligne ", message)
 
 
 def test_une_nouvelle_version_et_une_nouvelle_annee(documents):
@@ -261,7 +327,7 @@ def test_une_feuille_vide(documents):
 def test_un_fichier_qui_n_est_pas_un_classeur(documents, contenu):
     if contenu == "tronqué":
         contenu = exporter()[:2000]
-    sans_rien_ecrire(contenu, "Le fichier n'est pas un classeur Excel (.xlsx) lisible")
+    sans_rien_ecrire(contenu, "Le fichier n'est pas un classeur lisible")
 
 
 def test_un_fichier_trop_gros(documents):

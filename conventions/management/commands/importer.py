@@ -1,6 +1,8 @@
 """``manage.py importer``: load a workbook in the export's layout; ``--dry-run`` writes nothing.
 
-One problem anywhere refuses the whole workbook, with its sheet, row and column.
+One problem anywhere refuses the whole workbook, with its sheet, row and column. A blank cell
+leaves its amount as it is; an amount whose action row or financeur column was removed is
+deleted only with ``--supprimer``.
 """
 
 from pathlib import Path
@@ -22,8 +24,14 @@ class Command(BaseCommand):
             action="store_true",
             help="affiche ce qui serait créé ou modifié, sans rien écrire",
         )
+        parser.add_argument(
+            "--supprimer",
+            action="store_true",
+            help="supprime les montants dont la ligne d'action ou la colonne de financeur a été "
+            "retirée du classeur (sans cette option, l'import est refusé s'il y en a)",
+        )
 
-    def handle(self, *args, fichier, dry_run=False, **options):
+    def handle(self, *args, fichier, dry_run=False, supprimer=False, **options):
         chemin = Path(fichier)
         if not chemin.is_file():
             raise CommandError(f"Fichier introuvable : {fichier}")
@@ -37,6 +45,7 @@ class Command(BaseCommand):
                 essai=dry_run,
                 progression=progression,
                 nom_fichier=f"{chemin.name} (ligne de commande)",
+                supprimer=supprimer,
             )
         except ClasseurInvalide as erreur:
             raise CommandError("Import refusé, rien n'a été écrit :\n" + str(erreur)) from None
