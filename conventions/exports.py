@@ -6,15 +6,37 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cellule_texte(valeur):
-    """Neutralise a text that a spreadsheet would run as a formula (formula injection)."""
+    """For CSV: neutralise a text that a spreadsheet would run as a formula (formula
+    injection), with the quote prefix a CSV has no other way to express."""
     if isinstance(valeur, str) and valeur.startswith(FORMULE):
         return "'" + valeur
     return valeur
+
+
+def texte_xlsx(feuille, valeur):
+    """For xlsx: a text is written as a text cell (data type ``s``), never as a formula, and
+    without a visible quote, so that importing it back gives the same characters. Characters
+    XML cannot hold (controls) are dropped rather than failing the whole download."""
+    if not isinstance(valeur, str):
+        return valeur
+    valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
+    if not valeur.startswith("="):
+        return valeur  # openpyxl writes any other string as text already
+    cellule = WriteOnlyCell(feuille, value=valeur)
+    cellule.data_type = "s"
+    return cellule
+
+
+def montant_csv(valeur: Decimal) -> str:
+    """« 442932,01 »: two decimals, decimal comma, whatever the database returned."""
+    return f"{valeur:.2f}".replace(".", ",")
 
 
 def reponse_csv(nom: str, entetes: list[str], lignes: list[list]) -> HttpResponse:
@@ -22,13 +44,10 @@ def reponse_csv(nom: str, entetes: list[str], lignes: list[list]) -> HttpRespons
     tampon = io.StringIO()
     tampon.write("\ufeff")
     ecrivain = csv.writer(tampon, delimiter=";")
-    ecrivain.writerow(entetes)
+    ecrivain.writerow([cellule_texte(v) for v in entetes])
     for ligne in lignes:
         ecrivain.writerow(
-            [
-                str(v).replace(".", ",") if isinstance(v, Decimal) else cellule_texte(v)
-                for v in ligne
-            ]
+            [montant_csv(v) if isinstance(v, Decimal) else cellule_texte(v) for v in ligne]
         )
     reponse = HttpResponse(tampon.getvalue(), content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
@@ -38,9 +57,9 @@ def reponse_csv(nom: str, entetes: list[str], lignes: list[list]) -> HttpRespons
 def reponse_xlsx(nom: str, entetes: list[str], lignes: list[list]) -> HttpResponse:
     classeur = Workbook(write_only=True)
     feuille = classeur.create_sheet(nom[:31])
-    feuille.append(entetes)
+    feuille.append([texte_xlsx(feuille, v) for v in entetes])
     for ligne in lignes:
-        feuille.append([cellule_texte(v) for v in ligne])  # Decimal stays Decimal
+        feuille.append([texte_xlsx(feuille, v) for v in ligne])  # Decimal stays Decimal
     tampon = io.BytesIO()
     classeur.save(tampon)
     reponse = HttpResponse(

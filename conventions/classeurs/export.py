@@ -15,10 +15,10 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from conventions.exports import cellule_texte
 from conventions.models import TableauEngagements
 from conventions.selectors import annexe
 
@@ -42,8 +42,12 @@ def tableaux_de(convention, annee_debut: int, annee_fin: int, libelle: str | Non
 
 
 def _cellule(feuille, valeur, *, gras=False, format_=None, fond=None, formule=False):
-    """A cell; only our own totals are formulas, every other text is neutralised."""
-    cellule = WriteOnlyCell(feuille, value=valeur if formule else cellule_texte(valeur))
+    """A cell; only our own totals are formulas, every other text is a text cell."""
+    if not formule and isinstance(valeur, str):
+        valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
+    cellule = WriteOnlyCell(feuille, value=valeur)
+    if not formule and isinstance(valeur, str):
+        cellule.data_type = "s"  # « =HYPERLINK(…) » shown as typed, read back as typed
     if gras:
         cellule.font = GRAS
     if format_:
@@ -54,7 +58,8 @@ def _cellule(feuille, valeur, *, gras=False, format_=None, fond=None, formule=Fa
 
 
 def _nom_de_feuille(tableau, pris: set[str]) -> str:
-    base = ("En vigueur" if tableau.en_vigueur else tableau.libelle)[:28].strip()
+    base = ILLEGAL_CHARACTERS_RE.sub("", "En vigueur" if tableau.en_vigueur else tableau.libelle)
+    base = base[:28].strip() or "Version"
     for caractere in "[]:*?/\\":
         base = base.replace(caractere, " ")
     nom, numero = base, 2
@@ -83,9 +88,12 @@ def ecrire_feuille(classeur, tableau, pris, aujourdhui):
     feuille.append([_cellule(feuille, convention.intitule, gras=True)])
     feuille.append(
         [
-            f"{tableau.periode} — {tableau.libelle}"
-            f"{' (en vigueur)' if tableau.en_vigueur else ''} — exporté le "
-            f"{aujourdhui:%d/%m/%Y}"
+            _cellule(
+                feuille,
+                f"{tableau.periode} — {tableau.libelle}"
+                f"{' (en vigueur)' if tableau.en_vigueur else ''} — exporté le "
+                f"{aujourdhui:%d/%m/%Y}",
+            )
         ]
     )
     feuille.append([])

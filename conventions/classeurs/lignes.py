@@ -8,7 +8,7 @@ file: a national export (about 100 000 lines) never sits in memory.
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from conventions.exports import cellule_texte
+from conventions.exports import texte_xlsx
 from conventions.models import Engagement
 
 from .export import FORMAT_EUROS, GRAS
@@ -80,15 +80,15 @@ def ecrire_lignes(lignes, fichier) -> int:
         montant.value = valeur
         append(
             [
-                cellule_texte(terr),
+                texte_xlsx(feuille, terr),
                 conv,
                 debut,
                 fin,
-                cellule_texte(version),
+                texte_xlsx(feuille, version),
                 "oui" if vigueur else "non",
-                cellule_texte(code),
-                cellule_texte(action),
-                cellule_texte(financeur),
+                texte_xlsx(feuille, code),
+                texte_xlsx(feuille, action),
+                texte_xlsx(feuille, financeur),
                 montant,
             ]
         )

@@ -97,7 +97,46 @@ def test_la_mise_en_page_de_l_annexe(documents):
 def test_injection_de_formule_neutralisee(documents):
     Convention.objects.filter(slug=CALPA).update(intitule='=HYPERLINK("http://x")')
     feuille = load_workbook(io.BytesIO(exporter())).worksheets[0]
-    assert feuille["A1"].value == '\'=HYPERLINK("http://x")'
+    # A text cell: Excel shows the characters as typed and runs nothing; no quote is added.
+    assert feuille["A1"].value == '=HYPERLINK("http://x")'
+    assert feuille["A1"].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "libelle",
+    ['=HYPERLINK("x")', "-moins", "+plus", "@arobase", "=1+1"],
+    ids=["egal", "moins", "plus", "arobase", "calcul"],
+)
+def test_un_libelle_qui_ressemble_a_une_formule_fait_l_aller_retour(documents, libelle):
+    TableauEngagements.objects.filter(
+        convention__slug=CALPA, libelle__contains="non retenue"
+    ).update(libelle=libelle)
+    contenu = exporter()
+    classeur = load_workbook(io.BytesIO(contenu))
+    cellules = [f["B6"] for f in classeur.worksheets if f["B6"].value == libelle]
+    assert len(cellules) == 1 and cellules[0].data_type == "s"
+    tableaux = TableauEngagements.objects.count()
+    rapport = importer(contenu)
+    assert rapport.tableaux_crees == 0
+    assert TableauEngagements.objects.count() == tableaux
+    assert TableauEngagements.objects.filter(libelle=libelle).count() == 1
+
+
+@pytest.mark.parametrize("libelle", ["\tTabulation", "\rRetour", "Contrôle\x01"])
+def test_tabulation_retour_et_controles_s_exportent_en_texte(documents, libelle):
+    TableauEngagements.objects.filter(
+        convention__slug=CALPA, libelle__contains="non retenue"
+    ).update(libelle=libelle)
+    classeur = load_workbook(io.BytesIO(exporter()))
+    cellule = next(
+        f["B6"]
+        for f in classeur.worksheets
+        if "Tabulation" in str(f["B6"].value)
+        or "Retour" in str(f["B6"].value)
+        or "Contrôle" in str(f["B6"].value)
+    )
+    assert cellule.data_type == "s"
+    assert "\x01" not in cellule.value
 
 
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice absent")
@@ -499,3 +538,39 @@ def test_les_lignes_d_engagement_restent_dans_le_territoire(documents, client_de
     assert f"{fichier} : 128 ligne(s) d'engagement." in sortie.getvalue()
     with pytest.raises(CommandError, match="Territoire inconnu : « nulle-part »"):
         call_command("exporter_engagements", "--territoire", "nulle-part", "-o", str(fichier))
+
+
+def test_un_import_sans_changement_n_ecrit_aucune_ligne_d_historique(documents):
+    from conventions.historique import poser_le_socle
+
+    poser_le_socle()
+    avant = (TableauEngagements.historique.count(), Engagement.historique.count())
+    importer(exporter())
+    assert (TableauEngagements.historique.count(), Engagement.historique.count()) == avant
+
+
+def test_l_administration_demande_de_confirmer_les_suppressions(documents, client_de):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conventions import roles
+    from conventions.models import Territoire
+
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    url = "/admin/conventions/tableauengagements/importer/"
+    classeur = modifier(exporter(), changer_ajouter_retirer)
+
+    def apercu():
+        return client.post(url, {"fichier": SimpleUploadedFile("annexe.xlsx", classeur)})
+
+    page = apercu().content.decode()
+    assert "2 montants sans ligne ou sans colonne dans le classeur" in page
+    assert '<label for="supprimer">Supprimer ces montants</label>' in page
+    refus = client.post(url, {"confirmer": "1"}, follow=True).content.decode()
+    assert "2 montant(s) ont perdu leur ligne d&#x27;action" in refus
+    assert ("3.3", "etat") in montants_en_vigueur()
+
+    apercu()
+    client.post(url, {"confirmer": "1", "supprimer": "oui"})
+    montants = montants_en_vigueur()
+    assert ("3.3", "etat") not in montants
+    assert montants[("1.1", "etat")] == Decimal("90000.50")

@@ -141,9 +141,30 @@ class TestComparaisons:
         )
         contenu = reponse.content.decode("utf-8")
         assert contenu.startswith("\ufeffCode;Intitulé;")
-        assert "1.1;" in contenu and ";-40000" in contenu
+        assert "1.1;" in contenu and ";-40000,00" in contenu
+        # Every amount with exactly two decimals, whatever the database summed.
+        import re
+
+        montants = re.findall(r";(-?\d+(?:,\d+)?)(?=;|\r?\n)", contenu)
+        assert montants and all(re.fullmatch(r"-?\d+,\d{2}", m) for m in montants), montants
         reponse = finances.get("/", {"export": "xlsx"})
         assert reponse["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    def test_un_libelle_formule_est_neutralise_dans_les_telechargements(self, finances):
+        from openpyxl import load_workbook
+
+        TableauEngagements.objects.filter(libelle__contains="non retenue").update(
+            libelle='=HYPERLINK("http://x")'
+        )
+        url = "/conventions/calpa-dijon-2023/comparaison/versions/"
+        csv = finances.get(url, {"export": "csv"}).content.decode("utf-8")
+        assert '\'=HYPERLINK(""http://x"")' in csv.splitlines()[0]
+        import io
+
+        xlsx = finances.get(url, {"export": "xlsx"}).content
+        entetes = next(load_workbook(io.BytesIO(xlsx)).worksheets[0].iter_rows(max_row=1))
+        formule = [c for c in entetes if str(c.value).startswith("=HYPERLINK")]
+        assert formule and all(c.data_type == "s" for c in formule)
 
 
 class TestRecherche:
