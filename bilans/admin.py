@@ -9,6 +9,7 @@ from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
 from conventions.formats import euros, nombre
 from conventions.models import somme
+from pauvrete.formulaires import NombresFrancaisMixin
 
 from .models import Bilan, Indicateur, Mesure, RapportAction
 
@@ -24,7 +25,7 @@ class RapportActionInline(ChoixPartagesMixin, admin.StackedInline):
         return obj.convention if obj else None
 
 
-class MesureInline(ChoixPartagesMixin, admin.TabularInline):
+class MesureInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = Mesure
     extra = 0
     fields = ["indicateur", "valeur", "commentaire"]
@@ -43,7 +44,9 @@ class MesureInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Bilan)
-class BilanAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin):
+class BilanAdmin(
+    NombresFrancaisMixin, TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin
+):
     list_display = [
         "__str__",
         "statut",
@@ -117,7 +120,7 @@ class IndicateurAdmin(TerritoireAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Mesure)
-class MesureAdmin(TerritoireAdminMixin, SimpleHistoryAdmin):
+class MesureAdmin(NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin):
     list_display = ["indicateur", "valeur_affichee", "bilan"]
     list_filter = ["bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["indicateur__action", "bilan__convention"]

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from comptes.acces import TerritoireAdminMixin, peut_charger_des_conventions
 from controles.admin import ConstatsAdminMixin
+from pauvrete.formulaires import NombresFrancaisMixin
 
 from .admin_chargement import preparer_annee_suivante, vue_chargement
 from .concurrence import VersionForm
@@ -109,7 +110,7 @@ class AxeInline(ChoixPartagesMixin, admin.TabularInline):
     choix_limites_a_la_convention = ("parent",)
 
 
-class ActionInline(ChoixPartagesMixin, admin.TabularInline):
+class ActionInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = Action
     extra = 0
     fields = ["code", "intitule", "axe", "budget_estime", "ordre"]
@@ -118,7 +119,9 @@ class ActionInline(ChoixPartagesMixin, admin.TabularInline):
 
 
 @admin.register(Convention)
-class ConventionAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin):
+class ConventionAdmin(
+    NombresFrancaisMixin, TerritoireAdminMixin, ConstatsAdminMixin, SimpleHistoryAdmin
+):
     list_display = [
         "intitule",
         "territoire",
@@ -230,7 +233,7 @@ class AxeAdmin(TerritoireAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(TerritoireAdminMixin, ConstatsAdminMixin, admin.ModelAdmin):
+class ActionAdmin(NombresFrancaisMixin, TerritoireAdminMixin, ConstatsAdminMixin, admin.ModelAdmin):
     list_display = ["code", "intitule", "convention", "axe", "budget", "action_precedente"]
     list_filter = ["convention__territoire", "convention__dispositif", "convention"]
     list_select_related = ["convention", "axe", "action_precedente__convention"]
@@ -278,7 +281,7 @@ class EngagementForm(VersionForm):
         fields = ["tableau", "action", "financeur", "montant"]
 
 
-class EngagementInline(ChoixPartagesMixin, admin.TabularInline):
+class EngagementInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = Engagement
     form = EngagementForm
     extra = 0
@@ -290,7 +293,7 @@ class EngagementInline(ChoixPartagesMixin, admin.TabularInline):
         return obj.convention if obj else None
 
 
-class TotalImprimeInline(ChoixPartagesMixin, admin.TabularInline):
+class TotalImprimeInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = TotalImprime
     extra = 0
     lignes_select_related = ("tableau__convention", "financeur")
@@ -364,7 +367,7 @@ class TableauEngagementsAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHi
 
 
 @admin.register(Engagement)
-class EngagementAdmin(TerritoireAdminMixin, SimpleHistoryAdmin):
+class EngagementAdmin(NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin):
     form = EngagementForm
     list_display = ["action", "financeur", "montant_affiche", "tableau"]
     list_filter = [
@@ -384,7 +387,7 @@ class EngagementAdmin(TerritoireAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TotalImprime)
-class TotalImprimeAdmin(TerritoireAdminMixin, admin.ModelAdmin):
+class TotalImprimeAdmin(NombresFrancaisMixin, TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["tableau", "financeur", "montant_affiche"]
     list_filter = ["financeur", "tableau__convention__territoire"]
     list_select_related = ["tableau__convention", "financeur"]
@@ -397,14 +400,14 @@ class TotalImprimeAdmin(TerritoireAdminMixin, admin.ModelAdmin):
 # --- Multi-year commitments -----------------------------------------------------------------
 
 
-class TrancheInline(ChoixPartagesMixin, admin.TabularInline):
+class TrancheInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = Tranche
     extra = 0
     lignes_select_related = ("engagement__convention", "engagement__financeur")
 
 
 @admin.register(EngagementPluriannuel)
-class EngagementPluriannuelAdmin(TerritoireAdminMixin, admin.ModelAdmin):
+class EngagementPluriannuelAdmin(NombresFrancaisMixin, TerritoireAdminMixin, admin.ModelAdmin):
     list_display = ["convention", "financeur", "total", "periode", "tranches_total"]
     list_filter = ["financeur", "convention__territoire", "convention__dispositif"]
     list_select_related = ["convention", "financeur"]
@@ -458,7 +461,7 @@ class SeanceAdmin(TerritoireAdminMixin, admin.ModelAdmin):
     inlines = [DeliberationInline, MembreSeanceInline]
 
 
-class MontantDelibereInline(ChoixPartagesMixin, admin.TabularInline):
+class MontantDelibereInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = MontantDelibere
     extra = 0
     lignes_select_related = ("financeur",)

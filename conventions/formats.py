@@ -91,7 +91,7 @@ def lire_nombre(texte: str) -> Decimal:
     from decimal import InvalidOperation
 
     nettoye = str(texte).strip().removesuffix("€").strip()
-    ambigu = re.fullmatch(r"(-?)(\d{1,3})[.,](\d{3})", nettoye)
+    ambigu = re.fullmatch(r"(-?)([1-9]\d{0,2})[.,](\d{3})", nettoye)
     if ambigu:
         signe, milliers, unites = ambigu.groups()
         raise ValueError(

@@ -100,7 +100,12 @@ class Financeur(models.Model):
         blank=True,
         related_name="financeurs",
     )
-    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+    ordre = models.PositiveSmallIntegerField(
+        "ordre d'affichage",
+        default=10,
+        help_text="Colonne du financeur dans les annexes : 1 pour l'État, 2 pour la collectivité ; "
+        "un nouveau financeur vient ensuite.",
+    )
 
     objects = FinanceurManager()
 

@@ -216,3 +216,62 @@ def test_les_constats_en_colonne_et_sur_la_page_des_objets(documents, client_adm
     ).content.decode()
     assert "Contrôles : 2 avertissements" in page
     assert "aucun montant dans le tableau en vigueur" in page
+
+
+@pytest.mark.parametrize("modele", MODELES_ADMIN, ids=lambda m: m._meta.label)
+def test_chaque_champ_decimal_de_l_admin_se_saisit_a_la_francaise(rf, admin_user, modele):
+    """Every decimal of every admin form and inline reads « 1,00 » and « 442 932 »."""
+    from pauvrete.formulaires import NombreFrancais
+
+    requete = rf.get("/")
+    requete.user = admin_user
+    modele_admin = admin.site._registry[modele]
+    formulaires = [modele_admin.get_form(requete)]
+    formulaires += [
+        inline.get_formset(requete).form for inline in modele_admin.get_inline_instances(requete)
+    ]
+    for formulaire in formulaires:
+        for nom, champ in formulaire.base_fields.items():
+            champ_modele = next(
+                (f for f in formulaire._meta.model._meta.fields if f.name == nom), None
+            )
+            if champ_modele is not None and champ_modele.get_internal_type() == "DecimalField":
+                assert isinstance(champ, NombreFrancais), f"{formulaire._meta.model} {nom}"
+                assert champ.clean("1,05") == Decimal("1.05")
+                if champ.max_digits > 8:
+                    assert champ.clean("442 932,01") == Decimal("442932.01")
+
+
+def test_le_taux_de_cofinancement_se_saisit_comme_son_aide_l_ecrit(documents, client_admin):
+    from conventions.models import Convention
+
+    convention = Convention.objects.get(slug="calpa-dijon-2023")
+    page = client_admin.get(reverse("admin:conventions_convention_change", args=[convention.pk]))
+    assert 'name="taux_cofinancement" value="1,00" inputmode="decimal"' in page.content.decode()
+    montant = TotalImprime.objects.filter(tableau__convention=convention).first()
+    url = reverse("admin:conventions_totalimprime_change", args=[montant.pk])
+    reponse = client_admin.post(
+        url,
+        {"tableau": montant.tableau_id, "financeur": montant.financeur_id, "montant": "442 932"},
+    )
+    assert reponse.status_code == 302
+    montant.refresh_from_db()
+    assert montant.montant == Decimal("442932.00")
+    reponse = client_admin.post(
+        url,
+        {"tableau": montant.tableau_id, "financeur": montant.financeur_id, "montant": "1.234"},
+    )
+    assert "est ambigu" in reponse.content.decode()
+
+
+def test_un_nouveau_financeur_vient_apres_l_etat_et_la_collectivite(db):
+    from conventions.models import Financeur
+
+    FinanceurFactory()
+    FinanceurFactory(collectivite=True)
+    Financeur.objects.create(slug="ars", nom="ARS", categorie="ars")
+    assert list(Financeur.objects.values_list("slug", flat=True)) == [
+        "etat",
+        "collectivite-test",
+        "ars",
+    ]
