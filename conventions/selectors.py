@@ -116,6 +116,54 @@ def annexe(tableau: TableauEngagements) -> Annexe:
     return Annexe(tableau, financeurs, lignes, total, part, respecte)
 
 
+def annexe_vierge(tableau: TableauEngagements) -> Annexe:
+    """The annex of a tableau not written yet: every action under its axes, one column per
+    financeur the convention already uses (or l'État and the territoire's own), no amount."""
+    convention = tableau.convention
+    financeurs = list(
+        Financeur.objects.filter(
+            Q(engagements__tableau__convention=convention)
+            | Q(categorie=Financeur.Categorie.ETAT)
+            | Q(territoire=convention.territoire_id)
+        )
+        .distinct()
+        .order_by("ordre", "nom")
+    )
+    actions = list(Action.objects.filter(convention=convention).order_by("ordre", "code"))
+    axes = list(Axe.objects.filter(convention=convention).order_by("ordre", "code"))
+    parents = {axe.pk: axe.parent_id for axe in axes}
+    utiles = set()
+    for action in actions:
+        axe = action.axe_id
+        while axe is not None and axe not in utiles:
+            utiles.add(axe)
+            axe = parents.get(axe)
+    vides = [None] * len(financeurs)
+    lignes: list[Ligne] = []
+
+    def parcourir(parent_id, niveau):
+        for axe in (a for a in axes if a.parent_id == parent_id and a.pk in utiles):
+            lignes.append(Ligne("axe", axe.code, axe.intitule, niveau=niveau))
+            lignes.extend(
+                Ligne("action", a.code, a.intitule, list(vides), action=a)
+                for a in actions
+                if a.axe_id == axe.pk
+            )
+            parcourir(axe.pk, niveau + 1)
+            lignes.append(
+                Ligne("sous_total", axe.code, f"Sous-total {axe.intitule}", [ZERO] * len(vides))
+            )
+
+    parcourir(None, 1)
+    lignes.extend(
+        Ligne("action", a.code, a.intitule, list(vides), action=a)
+        for a in actions
+        if a.axe_id is None
+    )
+    total = Ligne("total", "", "Total", [ZERO] * len(financeurs))
+    return Annexe(tableau, financeurs, lignes, total, None, None)
+
+
 # --- Comparisons ----------------------------------------------------------------------------
 
 

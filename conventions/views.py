@@ -325,19 +325,25 @@ def classeur(request, slug):
     """The annex workbook of a period: one sheet per version, en vigueur first."""
     from django.http import HttpResponse
 
-    from .classeurs.export import classeur_des_tableaux, tableaux_de
+    from .classeurs.export import classeur_des_tableaux, classeur_vierge, tableaux_de
 
     exiger(peut_exporter(request.user))
     convention = get_object_or_404(conventions_de(request.user), slug=slug)
-    _periodes_, tableau, _versions = _tableau_choisi(request, convention)
-    if tableau is None:
-        raise Http404("Aucun tableau des engagements.")
-    contenu = classeur_des_tableaux(tableaux_de(convention, tableau.annee_debut, tableau.annee_fin))
+    if "vierge" in request.GET:  # the blank annex of the convention's period, to fill in Excel
+        contenu = classeur_vierge(convention, convention.annee_debut, convention.annee_fin)
+        nom = f"{convention.slug}-{convention.periode}-vierge.xlsx"
+    else:
+        _periodes_, tableau, _versions = _tableau_choisi(request, convention)
+        if tableau is None:
+            raise Http404("Aucun tableau des engagements.")
+        contenu = classeur_des_tableaux(
+            tableaux_de(convention, tableau.annee_debut, tableau.annee_fin)
+        )
+        nom = f"{convention.slug}-{tableau.periode}-engagements.xlsx"
     reponse = HttpResponse(
         contenu,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    nom = f"{convention.slug}-{tableau.periode}-engagements.xlsx"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     return reponse
 

@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from conventions.models import TableauEngagements
-from conventions.selectors import annexe
+from conventions.selectors import annexe, annexe_vierge
 
 FORMAT_EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
 FORMAT_POURCENT = "0.00%"
@@ -69,8 +69,8 @@ def _nom_de_feuille(tableau, pris: set[str]) -> str:
     return nom
 
 
-def ecrire_feuille(classeur, tableau, pris, aujourdhui):
-    mise_en_page = annexe(tableau)
+def ecrire_feuille(classeur, tableau, pris, aujourdhui, mise_en_page=None):
+    mise_en_page = mise_en_page or annexe(tableau)
     feuille = classeur.create_sheet(_nom_de_feuille(tableau, pris))
     nb = len(mise_en_page.financeurs)
     feuille.column_dimensions["A"].width = 12
@@ -207,6 +207,36 @@ def _somme(colonne: str, lignes: list[int]) -> str:
         if numero is not None:
             debut = precedent = numero
     return f"=SUM({','.join(plages)})"
+
+
+def classeur_vierge(convention, annee_debut: int, annee_fin: int) -> bytes:
+    """A workbook to fill in Excel for a period that has no tableau yet: the annex layout with
+    every action and financeur and empty amounts; importing it creates the tableau."""
+    periode = str(annee_debut) if annee_debut == annee_fin else f"{annee_debut}-{annee_fin}"
+    existants = set(
+        convention.tableaux.filter(annee_debut=annee_debut, annee_fin=annee_fin).values_list(
+            "libelle", flat=True
+        )
+    )
+    libelle, numero = f"Tableau initial {periode}", 2
+    while libelle in existants:  # a new version, never an existing one emptied by mistake
+        libelle, numero = f"Tableau initial {periode} ({numero})", numero + 1
+    tableau = TableauEngagements(
+        convention=convention,
+        annee_debut=annee_debut,
+        annee_fin=annee_fin,
+        nature=TableauEngagements.Nature.INITIAL,
+        libelle=libelle,
+        en_vigueur=not convention.tableaux.filter(
+            annee_debut=annee_debut, annee_fin=annee_fin, en_vigueur=True
+        ).exists(),
+        source="classeur vierge rempli dans Excel",
+    )
+    classeur = Workbook(write_only=True)
+    ecrire_feuille(classeur, tableau, set(), date.today(), annexe_vierge(tableau))
+    sortie = BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()
 
 
 def classeur_des_tableaux(tableaux, aujourdhui: date | None = None) -> bytes:

@@ -5,9 +5,11 @@ import shutil
 import subprocess
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -574,3 +576,69 @@ def test_l_administration_demande_de_confirmer_les_suppressions(documents, clien
     montants = montants_en_vigueur()
     assert ("3.3", "etat") not in montants
     assert montants[("1.1", "etat")] == Decimal("90000.50")
+
+
+def test_un_classeur_vierge_rempli_dans_excel_cree_le_premier_tableau(db, tmp_path, client_de):
+    from conventions import roles
+    from conventions.annuel.chargement import charger
+    from conventions.models import Territoire
+
+    exemple = Path(__file__).resolve().parents[2] / "fixtures/exemples/calpa_haute_saone_2021.yaml"
+    texte = exemple.read_text()
+    sans_tableau = texte[: texte.index("- model: conventions.tableauengagements")]
+    charger(sans_tableau.encode(), nom_fichier="sans-tableau.yaml")
+    slug = "calpa-haute-saone-2021"
+    with pytest.raises(CommandError, match="Pour en commencer un dans Excel : --vierge."):
+        call_command("exporter", "--convention", slug, "--annee", "2021", "-o", "x.xlsx")
+
+    fichier = tmp_path / "vierge.xlsx"
+    sortie = StringIO()
+    call_command(
+        "exporter",
+        "--convention",
+        slug,
+        "--annee",
+        "2021",
+        "--vierge",
+        "-o",
+        str(fichier),
+        stdout=sortie,
+    )
+    assert "annexe vierge 2021 — 8 action(s) à remplir" in sortie.getvalue()
+    classeur = load_workbook(fichier)
+    feuille = classeur.worksheets[0]
+    assert [feuille.cell(12, c).value for c in (3, 4)] == ["etat", "departement-haute-saone"]
+    codes = [feuille.cell(r, 1).value for r in range(13, feuille.max_row + 1)]
+    assert [c for c in codes if c and c[0].isdigit()] == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "2.1",
+        "2.2",
+        "2.3",
+        "3.1",
+        "3.2",
+    ]
+    assert all(feuille.cell(ligne_de(feuille, code), 3).value is None for code in ("1.1", "3.2"))
+    feuille.cell(ligne_de(feuille, "1.1"), 3).value = "60 000"
+    feuille.cell(ligne_de(feuille, "1.1"), 4).value = "60 000,50"
+    feuille.cell(ligne_de(feuille, "3.2"), 3).value = 16500
+    classeur.save(fichier)
+
+    call_command("importer", str(fichier), stdout=StringIO(), stderr=StringIO())
+    tableau = TableauEngagements.objects.get(convention__slug=slug)
+    assert (tableau.libelle, tableau.en_vigueur, tableau.nature) == (
+        "Tableau initial 2021",
+        True,
+        "initial",
+    )
+    assert tableau.engagements.aggregate(total=Sum("montant"))["total"] == Decimal("136500.50")
+
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    page = client.get(f"/conventions/{slug}/").content.decode()
+    assert "Classeur vierge 2021 à remplir dans Excel" in page
+    reponse = client.get(f"/conventions/{slug}/classeur/", {"vierge": "1"})
+    assert reponse["Content-Disposition"] == f'attachment; filename="{slug}-2021-vierge.xlsx"'
+    vierge = load_workbook(io.BytesIO(reponse.content)).worksheets[0]
+    # A version exists now: the blank one is another, not en vigueur.
+    assert (vierge["B6"].value, vierge["B8"].value) == ("Tableau initial 2021 (2)", "non")
