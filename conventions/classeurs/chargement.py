@@ -32,12 +32,16 @@ class Rapport:
     empreinte: str = ""
 
     def __str__(self):
+        return "\n".join([self.detail, *self.avertissement_suppressions()])
+
+    @property
+    def detail(self) -> str:
+        """Sheet by sheet and the total; the admin lists the deletions apart, with their box."""
         return "\n".join(
             [
                 *self.lignes,
                 f"Total : {self.tableaux_crees} tableau(x) créé(s), {self.crees} montant(s) "
                 f"ajouté(s), {self.modifies} modifié(s), {self.supprimes} supprimé(s).",
-                *self.avertissement_suppressions(),
             ]
         )
 
