@@ -156,6 +156,10 @@ def comparaison_bilan(request, slug, annee):
             [c.code, c.intitule, c.avant, c.apres, c.ecart, c.ecart_pourcent, ligne["realise"]]
             for c, ligne in zip(comparaisons, lignes, strict=True)
         ]
+        total = selectors.total_comparaison(comparaisons)
+        valeurs.append(
+            ["", "Total", total.avant, total.apres, total.ecart, total.ecart_pourcent, None]
+        )
         return reponse_export(format_, f"{slug}-bilan-{annee}", entetes, valeurs)
     series = [
         ("Tableau en vigueur", [c.avant for c in comparaisons]),
@@ -172,6 +176,7 @@ def comparaison_bilan(request, slug, annee):
             "en_vigueur": en_vigueur,
             "realise": realise,
             "lignes": lignes,
+            "total": selectors.total_comparaison(comparaisons),
             "graphique": barres([c.code for c in comparaisons], series),
             "peut_exporter": peut_exporter(request.user),
             "retour": reverse("bilans:detail", args=[slug, annee]),

@@ -189,6 +189,13 @@ class Comparaison:
         return (self.ecart * 100 / self.avant).quantize(Decimal("0.1"))
 
 
+def total_comparaison(lignes: list[Comparaison]) -> Comparaison:
+    """The totals row of a comparison: what each side sums to, and the overall écart."""
+    avant = sum((ligne.avant or ZERO for ligne in lignes), ZERO)
+    apres = sum((ligne.apres or ZERO for ligne in lignes), ZERO)
+    return Comparaison("", "Total", avant, apres, _statut(avant, apres))
+
+
 def resume_statuts(lignes: list[Comparaison]) -> str:
     """« 1 ajoutée, 1 modifiée, 5 identiques »."""
     comptes: dict[str, int] = {}

@@ -197,6 +197,7 @@ def action_detail(request, slug, code):
             (str(a), [ligne["valeurs"].get(a) for ligne in indicateurs.values()])
             for a in annees_mesures
         ],
+        unite="",
     )
     constats = constats_de(action, controler(Convention.objects.filter(pk=action.convention_id)))
     return render(
@@ -233,9 +234,28 @@ def _graphique_comparaison(lignes, avant: str, apres: str):
 def _export_comparaison(format_, nom, lignes, avant, apres):
     entetes = ["Code", "Intitulé", avant, apres, "Écart (€)", "Écart (%)", "Statut"]
     valeurs = [
-        [c.code, c.intitule, c.avant, c.apres, c.ecart, c.ecart_pourcent, c.statut] for c in lignes
+        [c.code, c.intitule, c.avant, c.apres, c.ecart, c.ecart_pourcent, c.statut]
+        for c in [*lignes, selectors.total_comparaison(lignes)]
     ]
     return reponse_export(format_, nom, entetes, valeurs)
+
+
+def _tableau_comparatif(request, lignes, court_avant: str, court_apres: str) -> dict:
+    """What every comparison table shows: short column labels (the full ones in the caption
+    and the legend), the totals row, and the identical rows hidden on request."""
+    masquer = request.GET.get("identiques") == "masquer"
+    parametres = request.GET.copy()
+    parametres.pop("identiques", None)
+    parametres.pop("export", None)
+    return {
+        "court_avant": court_avant,
+        "court_apres": court_apres,
+        "total": selectors.total_comparaison(lignes),
+        "lignes_affichees": [c for c in lignes if not (masquer and c.statut == "identique")],
+        "identiques": sum(1 for c in lignes if c.statut == "identique"),
+        "masquer_identiques": masquer,
+        "parametres": parametres.urlencode(),
+    }
 
 
 @login_required
@@ -272,6 +292,7 @@ def comparaison_versions(request, slug):
             "libelle_avant": libelle_avant,
             "libelle_apres": libelle_apres,
             "lignes": lignes,
+            **_tableau_comparatif(request, lignes, "En vigueur", "Comparée"),
             "resume_statuts": selectors.resume_statuts(lignes),
             "graphique": _graphique_comparaison(lignes, libelle_avant, libelle_apres),
             "peut_exporter": peut_exporter(request.user),
@@ -302,6 +323,7 @@ def comparaison_annees(request, slug):
             "annee": annee,
             "annees": range(convention.annee_debut, convention.annee_fin + 1),
             "lignes": lignes,
+            **_tableau_comparatif(request, lignes, "Année précédente", str(annee)),
             "resume_statuts": selectors.resume_statuts(lignes),
             "libelle_avant": "Action continuée (convention précédente)",
             "libelle_apres": f"{annee}" + (f" — {actuel.libelle}" if actuel else ""),
