@@ -262,3 +262,13 @@ def test_un_classeur_reel_abime_au_hasard_est_refuse_proprement(documents, donne
         assert refus.erreurs and all(isinstance(e, str) for e in refus.erreurs)
         assert not any("Traceback" in e for e in refus.erreurs)
     assert etat() == avant
+
+
+@pytest.mark.django_db
+def test_une_version_de_zip_inconnue_est_refusee_en_francais():
+    """Found by the property test: a byte of the directory naming zip version 22.0."""
+    contenu = bytearray(petit_classeur())
+    repertoire = contenu.rfind(b"PK\x01\x02")  # the last central directory entry
+    contenu[repertoire + 6] = 220  # « version needed to extract »
+    with pytest.raises(ClasseurInvalide, match=ILLISIBLE):
+        importer(bytes(contenu), essai=True)
