@@ -47,6 +47,11 @@ def peut_remplir_les_bilans(utilisateur) -> bool:
     return role_de(utilisateur) in {roles.AGENT, roles.ADMINISTRATEUR}
 
 
+def peut_modifier_les_tableaux(utilisateur) -> bool:
+    """Finance officers hold the tableau: they edit its amounts, copy it, put it en vigueur."""
+    return role_de(utilisateur) in {roles.FINANCES, roles.ADMINISTRATEUR}
+
+
 def peut_exporter(utilisateur) -> bool:
     return role_de(utilisateur) in {roles.FINANCES, roles.ADMINISTRATEUR}
 

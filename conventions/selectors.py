@@ -164,6 +164,49 @@ def annexe_vierge(tableau: TableauEngagements) -> Annexe:
     return Annexe(tableau, financeurs, lignes, total, None, None)
 
 
+@dataclass
+class Grille:
+    """The annex of a tableau as an editing grid: every action of the convention (so that one
+    can be added), the convention's financeurs, each cell's amount and version."""
+
+    tableau: TableauEngagements
+    financeurs: list[Financeur]
+    lignes: list[Ligne]
+    # (action id, financeur id) → (montant, version) of the lines the tableau has
+    cellules: dict[tuple[int, int], tuple[Decimal, int]]
+    totaux: list[Decimal]
+
+
+def grille(tableau: TableauEngagements) -> Grille:
+    structure = annexe_vierge(tableau)
+    cellules = {
+        (action, financeur): (montant, version)
+        for action, financeur, montant, version in tableau.engagements.values_list(
+            "action", "financeur", "montant", "version"
+        )
+    }
+    financeurs = structure.financeurs
+    manquants = {f for _a, f in cellules} - {f.pk for f in financeurs}
+    if manquants:  # a line of a financeur the layout did not expect: show its column too
+        financeurs = sorted(
+            [*financeurs, *Financeur.objects.filter(pk__in=manquants)],
+            key=lambda f: (f.ordre, f.nom),
+        )
+    lignes = [ligne for ligne in structure.lignes if ligne.nature != "sous_total"]
+    for ligne in lignes:
+        if ligne.nature == "action":
+            ligne.montants = [
+                cellules.get((ligne.action.pk, f.pk), (None, None))[0] for f in financeurs
+            ]
+    totaux = {
+        ligne["financeur"]: ligne["total"]
+        for ligne in tableau.engagements.values("financeur").annotate(total=somme("montant"))
+    }
+    return Grille(
+        tableau, financeurs, lignes, cellules, [totaux.get(f.pk, ZERO) for f in financeurs]
+    )
+
+
 # --- Comparisons ----------------------------------------------------------------------------
 
 

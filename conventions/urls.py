@@ -20,5 +20,20 @@ urlpatterns = [
         name="comparaison_annees",
     ),
     path("conventions/<slug:slug>/classeur/", views.classeur, name="classeur"),
+    path(
+        "conventions/<slug:slug>/tableaux/<int:pk>/modifier/",
+        views.modifier_tableau,
+        name="modifier_tableau",
+    ),
+    path(
+        "conventions/<slug:slug>/tableaux/<int:pk>/nouvelle-version/",
+        views.nouvelle_version,
+        name="nouvelle_version",
+    ),
+    path(
+        "conventions/<slug:slug>/tableaux/<int:pk>/mettre-en-vigueur/",
+        views.mettre_en_vigueur,
+        name="mettre_en_vigueur",
+    ),
     path("conventions/<slug:slug>/actions/<str:code>/", views.action_detail, name="action"),
 ]

@@ -9,7 +9,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
-from comptes.acces import conventions_de, exiger, peut_exporter, role_de, territoires_de
+from comptes.acces import (
+    conventions_de,
+    exiger,
+    peut_exporter,
+    peut_modifier_les_tableaux,
+    role_de,
+    territoires_de,
+)
 from controles.constats import Resume
 from controles.services import constats_de, controler, echeances
 
@@ -399,3 +406,112 @@ def lignes_d_engagement(request):
     nom = "engagements" + (f"-{territoire.slug}" if territoire else "")
     nom += f"-{int(annee)}" if annee is not None else ""
     return FileResponse(fichier, as_attachment=True, filename=f"{nom}.xlsx")
+
+
+# --- Editing a tableau (finance officers) ---------------------------------------------------
+
+
+def _tableau_modifiable(request, slug, pk):
+    exiger(peut_modifier_les_tableaux(request.user))
+    convention = get_object_or_404(conventions_de(request.user), slug=slug)
+    return get_object_or_404(
+        TableauEngagements.objects.select_related("convention"), pk=pk, convention=convention
+    )
+
+
+def _page_du_tableau(tableau) -> str:
+    return tableau.get_absolute_url()
+
+
+@login_required
+def modifier_tableau(request, slug, pk):
+    """The annex as one form: amounts typed the French way, saved together, a colleague's
+    change since the page was read refused with their value."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .forms import GrilleForm
+    from .tableaux import Conflit, enregistrer_grille
+
+    tableau = _tableau_modifiable(request, slug, pk)
+    grille = selectors.grille(tableau)
+    form = GrilleForm(grille, request.POST or None)
+    conflits = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            resultat = enregistrer_grille(
+                tableau=tableau, saisies=form.saisies(), utilisateur=request.user
+            )
+        except Conflit as conflit:
+            conflits = conflit.messages
+        else:
+            messages.success(request, f"Tableau « {tableau.libelle} » enregistré : {resultat}.")
+            return redirect(_page_du_tableau(tableau))
+    return render(
+        request,
+        "conventions/modifier_tableau.html",
+        {
+            "convention": tableau.convention,
+            "tableau": tableau,
+            "grille": grille,
+            "form": form,
+            "lignes": [
+                (ligne, form.ligne(ligne.action) if ligne.nature == "action" else None)
+                for ligne in grille.lignes
+            ],
+            "conflits": conflits,
+        },
+        status=409 if conflits else 200,
+    )
+
+
+@login_required
+def nouvelle_version(request, slug, pk):
+    """A copy of the displayed version under a new libellé, opened in the grid."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from .forms import NouvelleVersionForm
+    from .tableaux import nouvelle_version as copier
+
+    tableau = _tableau_modifiable(request, slug, pk)
+    form = NouvelleVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copie = copier(
+                tableau=tableau, libelle=form.cleaned_data["libelle"], utilisateur=request.user
+            )
+        except ValidationError as erreur:
+            form.add_error("libelle", " ".join(erreur.messages))
+        else:
+            messages.success(
+                request, f"Nouvelle version « {copie.libelle} » créée : modifiez ses montants."
+            )
+            return redirect("conventions:modifier_tableau", slug, copie.pk)
+    return render(
+        request,
+        "conventions/nouvelle_version.html",
+        {"convention": tableau.convention, "tableau": tableau, "form": form},
+    )
+
+
+@login_required
+def mettre_en_vigueur(request, slug, pk):
+    from django.contrib import messages
+    from django.http import HttpResponseNotAllowed
+    from django.shortcuts import redirect
+
+    from .tableaux import mettre_en_vigueur as basculer
+
+    tableau = _tableau_modifiable(request, slug, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    anciens = basculer(tableau=tableau, utilisateur=request.user)
+    remplaces = ", ".join(f"« {t.libelle} »" for t in anciens)
+    messages.success(
+        request,
+        f"« {tableau.libelle} » est en vigueur pour {tableau.periode}"
+        + (f" ; {remplaces} ne l'est plus." if remplaces else "."),
+    )
+    return redirect(_page_du_tableau(tableau))

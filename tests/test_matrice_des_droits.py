@@ -24,6 +24,10 @@ REGLES = {
     "bilans:detail": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "bilans:classeur": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "bilans:comparaison": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    "conventions:modifier_tableau": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    "conventions:nouvelle_version": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    # POST only: a GET changes nothing.
+    "conventions:mettre_en_vigueur": {AGENT: 403, FINANCES: 405, ADMIN: 405, AILLEURS: 404},
 }
 # Pages open to everyone (authentication itself) and the admin, tested elsewhere.
 HORS_MATRICE = {
@@ -49,9 +53,19 @@ def noms_d_url(motifs=None, espace=""):
             yield f"{espace}{motif.name}", motif
 
 
+def parametre(cle):
+    if cle == "pk":  # the tableau en vigueur of the CALPA 2023, whatever its id
+        from conventions.models import TableauEngagements
+
+        return TableauEngagements.objects.get(
+            convention__slug=PARAMETRES["slug"], en_vigueur=True, annee_debut=2023
+        ).pk
+    return PARAMETRES[cle]
+
+
 def adresse(nom, motif) -> str:
     cles = set(motif.pattern.regex.groupindex)
-    return reverse(nom, kwargs={cle: PARAMETRES[cle] for cle in cles})
+    return reverse(nom, kwargs={cle: parametre(cle) for cle in cles})
 
 
 def test_chaque_page_a_une_regle():

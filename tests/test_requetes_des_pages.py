@@ -20,6 +20,8 @@ PAGES = [
     "/conventions/{slug}/bilans/2023/",
     "/conventions/{slug}/bilans/2023/comparaison/",
     "/recherche/?q=Action",
+    "/conventions/{slug}/tableaux/{tableau}/modifier/",
+    "/conventions/{slug}/tableaux/{tableau}/nouvelle-version/",
 ]
 
 
@@ -67,11 +69,16 @@ def requetes(client, url) -> int:
 def test_requetes_independantes_de_la_taille(client_de, modele):
     client = client_de(roles.ADMINISTRATEUR)
     petite = convention_avec_bilan(2)
-    requetes(client, modele.format(slug=petite.slug))  # warms the caches (content types…)
-    avant = requetes(client, modele.format(slug=petite.slug))
+
+    def url(convention):
+        tableau = convention.tableaux.get(en_vigueur=True).pk
+        return modele.format(slug=convention.slug, tableau=tableau)
+
+    requetes(client, url(petite))  # warms the caches (content types…)
+    avant = requetes(client, url(petite))
     grande = convention_avec_bilan(12)
     for _ in range(3):
         convention_avec_bilan(3)
-    apres = requetes(client, modele.format(slug=grande.slug))
+    apres = requetes(client, url(grande))
     assert TableauEngagements.objects.count() > 10
     assert apres == avant, f"{modele} : {avant} requêtes puis {apres}"

@@ -1,0 +1,167 @@
+"""Editing a tableau in the browser: the annex grid, a new version, « mettre en vigueur »."""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from conventions import roles
+from conventions.forms import GrilleForm, nom_du_montant
+from conventions.models import Engagement, Financeur, TableauEngagements, Territoire
+from conventions.selectors import grille
+
+CALPA = "calpa-dijon-2023"
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture
+def finances(documents, client_de):
+    return client_de(roles.FINANCES, territoires=Territoire.objects.all())
+
+
+def retenue() -> TableauEngagements:
+    return TableauEngagements.objects.get(convention__slug=CALPA, en_vigueur=True)
+
+
+def url_grille(tableau) -> str:
+    return reverse("conventions:modifier_tableau", args=[CALPA, tableau.pk])
+
+
+def donnees_de_la_grille(tableau) -> dict:
+    """What the browser posts when the grid is submitted untouched."""
+    formulaire = GrilleForm(grille(tableau))
+    donnees = {}
+    for nom in formulaire.fields:
+        valeur = formulaire[nom].value()
+        donnees[nom] = "" if valeur is None else str(valeur).replace(".", ",")
+    return donnees
+
+
+def case(tableau, code, financeur) -> str:
+    action = tableau.convention.actions.get(code=code)
+    return nom_du_montant(action.pk, Financeur.objects.get(slug=financeur).pk)
+
+
+def montant(tableau, code, financeur):
+    ligne = tableau.engagements.filter(action__code=code, financeur__slug=financeur).first()
+    return None if ligne is None else ligne.montant
+
+
+def test_la_grille_change_un_montant_le_total_et_les_constats(finances):
+    tableau = retenue()
+    page = finances.get(url_grille(tableau)).content.decode()
+    assert "Modifier le tableau 2023" in page
+    assert 'inputmode="decimal"' in page
+    assert "Action 3.3 — État" in page  # every cell labelled for screen readers
+    avant = finances.get(tableau.get_absolute_url()).content.decode()
+    assert "Cofinancement" in avant and "respectée" in avant
+
+    donnees = donnees_de_la_grille(tableau)
+    donnees[case(tableau, "3.3", "etat")] = "3 000"
+    reponse = finances.post(url_grille(tableau), donnees)
+    assert reponse.status_code == 302
+    assert montant(tableau, "3.3", "etat") == Decimal("3000.00")
+    page = finances.get(reponse["Location"]).content.decode()
+    assert "1 montant(s) ajouté(s)" not in page
+    assert "0 montant(s) ajouté(s), 1 modifié(s), 0 supprimé(s)" in page
+    assert f"347{NNBSP}500{NBSP}€" in page  # the État's total, recomputed
+    assert "non respectée" in page  # the collectivité now pays less than the État
+    ligne = tableau.engagements.get(action__code="3.3", financeur__slug="etat")
+    trace = ligne.historique.latest("history_date")
+    assert trace.history_change_reason == "saisie de la grille dans le navigateur"
+    assert trace.history_user.username.startswith("finances")
+
+
+def test_une_action_ajoutee_et_une_case_videe(finances):
+    tableau = retenue()
+    donnees = donnees_de_la_grille(tableau)
+    assert donnees[case(tableau, "1.3", "etat")] == ""  # 1.3 is only in the other version
+    donnees[case(tableau, "1.3", "etat")] = "40 000"
+    donnees[case(tableau, "1.3", "dijon-metropole")] = "40 000,50"
+    donnees[case(tableau, "3.3", "dijon-metropole")] = ""
+    assert finances.post(url_grille(tableau), donnees).status_code == 302
+    assert montant(tableau, "1.3", "dijon-metropole") == Decimal("40000.50")
+    assert montant(tableau, "3.3", "dijon-metropole") is None
+
+
+@pytest.mark.parametrize(
+    "saisie, message",
+    [
+        ("-5", "Assurez-vous que cette valeur est supérieure ou égale à 0."),
+        ("1.234", "est ambigu"),
+        ("douze", "n&#x27;est pas un nombre"),
+        ("0,125", "pas plus de 2 chiffres après la virgule"),
+    ],
+    ids=["negatif", "ambigu", "texte", "trois-decimales"],
+)
+def test_une_saisie_fautive_est_nommee_et_rien_n_est_ecrit(finances, saisie, message):
+    tableau = retenue()
+    avant = sorted(Engagement.objects.values_list("pk", "montant", "version"))
+    donnees = donnees_de_la_grille(tableau)
+    donnees[case(tableau, "3.1", "etat")] = saisie
+    donnees[case(tableau, "1.1", "etat")] = "1"
+    reponse = finances.post(url_grille(tableau), donnees)
+    page = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "1 case à corriger, rien n'a été enregistré" in page
+    assert "Action 3.1 — État</a> :" in page and message in page
+    assert sorted(Engagement.objects.values_list("pk", "montant", "version")) == avant
+
+
+def test_un_second_onglet_perime_est_refuse_avec_la_valeur_du_collegue(finances):
+    tableau = retenue()
+    premier_onglet = donnees_de_la_grille(tableau)
+    second_onglet = donnees_de_la_grille(tableau)
+    second_onglet[case(tableau, "3.3", "etat")] = "3 500"
+    assert finances.post(url_grille(tableau), second_onglet).status_code == 302
+    premier_onglet[case(tableau, "3.3", "etat")] = "3 000"
+    premier_onglet[case(tableau, "1.1", "etat")] = "1"
+    reponse = finances.post(url_grille(tableau), premier_onglet)
+    page = reponse.content.decode()
+    assert reponse.status_code == 409
+    assert (
+        f"3.3 — État : Modifié entre-temps par finances-0 : la valeur est maintenant 3{NNBSP}500"
+        in page
+    )
+    assert f"(votre saisie : 3{NNBSP}000{NBSP}€)" in page
+    assert montant(tableau, "3.3", "etat") == Decimal("3500.00")
+    assert montant(tableau, "1.1", "etat") == Decimal("100000.00")  # nothing else written
+
+
+def test_une_nouvelle_version_puis_sa_mise_en_vigueur(finances):
+    tableau = retenue()
+    url = reverse("conventions:nouvelle_version", args=[CALPA, tableau.pk])
+    reponse = finances.post(url, {"libelle": "Variante 2023 bis"})
+    copie = TableauEngagements.objects.get(convention__slug=CALPA, libelle="Variante 2023 bis")
+    assert reponse["Location"] == url_grille(copie)
+    assert (copie.en_vigueur, copie.nature, copie.engagements.count()) == (False, "variante", 12)
+    assert copie.engagements.aggregate(total=Sum("montant"))["total"] == Decimal("694000.00")
+
+    refus = finances.post(url, {"libelle": "Variante 2023 bis"}).content.decode()
+    assert "Cette convention a déjà un tableau de ce libellé pour cette période." in refus
+
+    bascule = reverse("conventions:mettre_en_vigueur", args=[CALPA, copie.pk])
+    page = finances.post(bascule, follow=True).content.decode()
+    assert "« Variante 2023 bis » est en vigueur pour 2023 ; « Version Dijon Métropole" in page
+    vigueur = TableauEngagements.objects.filter(
+        convention__slug=CALPA, annee_debut=2023, annee_fin=2023, en_vigueur=True
+    )
+    assert list(vigueur.values_list("libelle", flat=True)) == ["Variante 2023 bis"]
+    trace = tableau.historique.latest("history_date")
+    assert trace.history_change_reason == "« Variante 2023 bis » mis en vigueur"
+    assert not trace.en_vigueur
+
+
+def test_la_page_de_la_convention_offre_les_trois_gestes_aux_finances(finances, client_de):
+    page = finances.get(f"/conventions/{CALPA}/").content.decode()
+    assert "Modifier les montants de cette version" in page
+    assert "Nouvelle version (copie de celle-ci)" in page
+    assert "Mettre cette version en vigueur" not in page  # the displayed one already is
+    non_retenue = TableauEngagements.objects.get(libelle__contains="non retenue")
+    page = finances.get(non_retenue.get_absolute_url()).content.decode()
+    assert "Mettre cette version en vigueur" in page
+    agent = client_de(roles.AGENT, territoires=Territoire.objects.all())
+    page = agent.get(f"/conventions/{CALPA}/").content.decode()
+    assert "Modifier les montants" not in page
+    assert agent.post(url_grille(retenue()), {}).status_code == 403
