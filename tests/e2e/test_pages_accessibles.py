@@ -66,7 +66,16 @@ def test_chaque_page_tient_dans_l_ecran_et_passe_axe(instance, navigateur, role,
         if largeurs[0] > largeurs[1]:
             problemes.append(f"{url} : {largeurs[0]} px de large pour {largeurs[1]}")
         problemes += [f"{url} : {violation}" for violation in graves(page)]
+        if role == roles.FINANCES and largeur == 390 and url in TELEPHONE:
+            capture(page, TELEPHONE[url])
     assert problemes == []
+
+
+TELEPHONE = {
+    "/conventions/calpa-dijon-2023/": "telephone-convention",
+    "/conventions/calpa-dijon-2023/comparaison/versions/": "telephone-comparaison",
+    "/conventions/calpa-dijon-2023/bilans/2023/": "telephone-bilan",
+}
 
 
 ECARTS = [
