@@ -64,3 +64,28 @@ def connecter(page, url, identifiant, mot_de_passe):
 def capture(page, nom):
     CAPTURES.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(CAPTURES / f"{nom}.png"), full_page=False)
+
+
+def connecter_a_l_admin(page, url, identifiant, mot_de_passe):
+    page.goto(f"{url}/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("heading", name="Conventions, engagements et bilans").wait_for()
+
+
+def debordement(page):
+    """``(scrollWidth, right edge, the element reaching furthest right)`` of the page."""
+    return page.evaluate(
+        """() => {
+            let large = null, droite = 0;
+            for (const e of document.querySelectorAll('body *')) {
+                const r = e.getBoundingClientRect().right;
+                if (r > droite) { droite = r; large = e; }
+            }
+            const nom = large ? large.tagName.toLowerCase()
+                + (large.id ? '#' + large.id : '')
+                + ' « ' + (large.innerText || '').trim().slice(0, 60) + ' »' : '';
+            return [document.documentElement.scrollWidth, Math.round(droite), nom];
+        }"""
+    )

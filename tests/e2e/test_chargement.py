@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conventions import roles
 from conventions.models import Convention, Engagement
-from tests.e2e.conftest import CAPTURES, capture
+from tests.e2e.conftest import CAPTURES, capture, connecter_a_l_admin, debordement
 
 RACINE = Path(__file__).resolve().parents[2]
 EXEMPLE = RACINE / "fixtures" / "exemples" / "calpa_haute_saone_2021.yaml"
@@ -17,36 +17,9 @@ FICHIER = "Fichier de la convention (.yaml, .yml ou .json)"
 MOBILE = 390
 
 
-def connecter_a_l_admin(page, url, identifiant, mot_de_passe):
-    page.goto(f"{url}/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Connexion").click()
-    page.get_by_role("heading", name="Conventions, engagements et bilans").wait_for()
-
-
 def deposer(page, chemin):
     page.get_by_label(FICHIER).set_input_files(str(chemin))
     page.get_by_role("button", name="Vérifier et prévisualiser").click()
-
-
-def debordement(page):
-    """``(scrollWidth, right edge, the element reaching furthest right)`` of the page."""
-    return page.evaluate(
-        """() => {
-            let large = null, droite = 0;
-            for (const e of document.querySelectorAll('body *')) {
-                const r = e.getBoundingClientRect().right;
-                if (r > droite) { droite = r; large = e; }
-            }
-            const nom = large ? large.tagName.toLowerCase()
-                + (large.id ? '#' + large.id : '')
-                + (large.className && typeof large.className === 'string'
-                   ? '.' + large.className.trim().split(/\\s+/).join('.') : '')
-                + ' « ' + (large.innerText || '').trim().slice(0, 60) + ' »' : '';
-            return [document.documentElement.scrollWidth, Math.round(droite), nom];
-        }"""
-    )
 
 
 def verifier_a_390_px(page, nom):

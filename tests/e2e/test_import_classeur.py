@@ -14,38 +14,13 @@ from openpyxl import load_workbook
 
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement
-from tests.e2e.conftest import CAPTURES, capture, connecter
+from tests.e2e.conftest import CAPTURES, capture, connecter, connecter_a_l_admin, debordement
 
 CALPA = "calpa-dijon-2023"
 IMPORT = "/admin/conventions/tableauengagements/importer/"
 FICHIER = "Classeur (.xlsx)"
 MOBILE = 390
 LIEN_VIERGE = "Classeur vierge 2023 à remplir dans Excel"
-
-
-def connecter_a_l_admin(page, url, identifiant, mot_de_passe):
-    page.goto(f"{url}/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Connexion").click()
-    page.get_by_role("heading", name="Conventions, engagements et bilans").wait_for()
-
-
-def debordement(page):
-    """``(scrollWidth, right edge, the element reaching furthest right)`` of the page."""
-    return page.evaluate(
-        """() => {
-            let large = null, droite = 0;
-            for (const e of document.querySelectorAll('body *')) {
-                const r = e.getBoundingClientRect().right;
-                if (r > droite) { droite = r; large = e; }
-            }
-            const nom = large ? large.tagName.toLowerCase()
-                + (large.id ? '#' + large.id : '')
-                + ' « ' + (large.innerText || '').trim().slice(0, 60) + ' »' : '';
-            return [document.documentElement.scrollWidth, Math.round(droite), nom];
-        }"""
-    )
 
 
 def montants(code, financeur=None):
