@@ -161,6 +161,7 @@ def comparaison_bilan(request, slug, annee):
             ["", "Total", total.avant, total.apres, total.ecart, total.ecart_pourcent, None]
         )
         return reponse_export(format_, f"{slug}-bilan-{annee}", entetes, valeurs)
+    masquer = request.GET.get("identiques") == "masquer"
     series = [
         ("Tableau en vigueur", [c.avant for c in comparaisons]),
         ("Prévisionnel du bilan", [c.apres for c in comparaisons]),
@@ -175,7 +176,13 @@ def comparaison_bilan(request, slug, annee):
             "convention": bilan.convention,
             "en_vigueur": en_vigueur,
             "realise": realise,
-            "lignes": lignes,
+            "lignes": [
+                ligne
+                for ligne in lignes
+                if not (masquer and ligne["comparaison"].statut == "identique")
+            ],
+            "identiques": sum(1 for c in comparaisons if c.statut == "identique"),
+            "masquer_identiques": masquer,
             "total": selectors.total_comparaison(comparaisons),
             "graphique": barres([c.code for c in comparaisons], series),
             "peut_exporter": peut_exporter(request.user),

@@ -206,3 +206,24 @@ class TestRoles:
         assert reponse.status_code == 302
         assert len(mailoutbox) == 1
         assert "Réinitialisation de votre mot de passe" in mailoutbox[0].subject
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/conventions/calpa-dijon-2023/comparaison/versions/",
+        "/conventions/calpa-dijon-2023/bilans/2023/comparaison/",
+    ],
+    ids=["versions", "bilan"],
+)
+def test_les_comparaisons_ont_un_total_et_masquent_les_identiques(documents, client_de, url):
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    html = page(client, url)
+    assert "<tfoot>" in html and "Total</th>" in html
+    assert f"694{NNBSP}000{NBSP}€" in html or f"695{NNBSP}000{NBSP}€" in html
+    assert 'class="avec-ecart"' in html
+    masque = page(client, url, identiques="masquer")
+    assert masque.count("<tr") < html.count("<tr")
+    assert "Afficher les" in masque and "Masquer les" in html
+    xlsx_ou_csv = client.get(url, {"export": "csv"}).content.decode("utf-8")
+    assert ";Total;" in xlsx_ou_csv
