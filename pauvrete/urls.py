@@ -45,3 +45,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "pauvrete.erreurs.acces_refuse"
+handler404 = "pauvrete.erreurs.page_introuvable"
+handler500 = "pauvrete.erreurs.erreur_serveur"
