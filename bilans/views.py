@@ -160,7 +160,7 @@ def comparaison_bilan(request, slug, annee):
         valeurs.append(
             ["", "Total", total.avant, total.apres, total.ecart, total.ecart_pourcent, None]
         )
-        return reponse_export(format_, f"{slug}-bilan-{annee}", entetes, valeurs)
+        return reponse_export(format_, f"{slug}-bilan-{annee}-comparaison", entetes, valeurs)
     masquer = request.GET.get("identiques") == "masquer"
     series = [
         ("Tableau en vigueur", [c.avant for c in comparaisons]),

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,6 +36,14 @@ def texte_xlsx(feuille, valeur):
     return cellule
 
 
+def _cellule_xlsx(feuille, valeur):
+    if isinstance(valeur, Decimal):
+        cellule = WriteOnlyCell(feuille, value=valeur)
+        cellule.number_format = FORMAT_EUROS
+        return cellule
+    return texte_xlsx(feuille, valeur)
+
+
 def montant_csv(valeur: Decimal) -> str:
     """« 442932,01 »: two decimals, decimal comma, whatever the database returned."""
     return f"{valeur:.2f}".replace(".", ",")
@@ -54,12 +64,32 @@ def reponse_csv(nom: str, entetes: list[str], lignes: list[list]) -> HttpRespons
     return reponse
 
 
+FORMAT_EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
+GRAS = Font(bold=True)
+
+
 def reponse_xlsx(nom: str, entetes: list[str], lignes: list[list]) -> HttpResponse:
+    """A sheet a finance officer can work with: bold frozen header, columns as wide as their
+    content, amounts as numbers in euros, years and counts as numbers."""
     classeur = Workbook(write_only=True)
     feuille = classeur.create_sheet(nom[:31])
-    feuille.append([texte_xlsx(feuille, v) for v in entetes])
+    largeurs = [len(str(e)) for e in entetes]
     for ligne in lignes:
-        feuille.append([texte_xlsx(feuille, v) for v in ligne])  # Decimal stays Decimal
+        for rang, valeur in enumerate(ligne[: len(largeurs)]):
+            texte = f"{valeur:,.2f} €" if isinstance(valeur, Decimal) else str(valeur or "")
+            largeurs[rang] = max(largeurs[rang], min(len(texte), 60))
+    for rang, largeur in enumerate(largeurs, start=1):
+        feuille.column_dimensions[get_column_letter(rang)].width = largeur + 2
+    feuille.freeze_panes = "A2"
+    entete = []
+    for titre in entetes:
+        cellule = WriteOnlyCell(feuille, value=ILLEGAL_CHARACTERS_RE.sub("", str(titre)))
+        cellule.data_type = "s"
+        cellule.font = GRAS
+        entete.append(cellule)
+    feuille.append(entete)
+    for ligne in lignes:
+        feuille.append([_cellule_xlsx(feuille, v) for v in ligne])
     tampon = io.BytesIO()
     classeur.save(tampon)
     reponse = HttpResponse(

@@ -68,6 +68,12 @@ class TableauDeBordTable(tables.Table):
             '<a href="{}?periode={}">{}</a>', url, record.periode, record.convention.intitule
         )
 
+    def value_convention(self, record):
+        return record.convention.intitule  # downloads hold the text, not the link
+
+    def value_periode(self, record):
+        return record.annee_debut if record.annee_debut == record.annee_fin else record.periode
+
     def render_dispositif(self, record):
         return record.convention.get_dispositif_display()
 
@@ -83,7 +89,7 @@ class TableauDeBordTable(tables.Table):
         return badge(getattr(record, "constats", []))
 
     def value_constats(self, record):
-        return str(len(getattr(record, "constats", [])))
+        return len(getattr(record, "constats", []))
 
     def value_cofinancement(self, record):
         return statut_cofinancement(

@@ -1,0 +1,92 @@
+"""Every download of every page, opened as a finance officer would: plain text and numbers, no
+HTML, amounts as euros, a frozen bold header."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from conventions import roles
+from conventions.models import Territoire
+
+PAGES = [
+    "/",
+    "/conventions/calpa-dijon-2023/",
+    "/conventions/calpa-dijon-2023/comparaison/versions/",
+    "/conventions/calpa-dijon-2023/comparaison/annees/?annee=2023",
+    "/conventions/calpa-dijon-2023/bilans/2023/comparaison/",
+]
+FICHIERS = [
+    "/conventions/calpa-dijon-2023/classeur/?periode=2023",
+    "/conventions/calpa-dijon-2023/classeur/?vierge=1",
+    "/conventions/calpa-dijon-2023/bilans/2023/classeur/",
+    "/engagements.xlsx",
+]
+
+
+@pytest.fixture
+def finances(documents, client_de):
+    return client_de(roles.FINANCES, territoires=Territoire.objects.all())
+
+
+def avec(url: str, export: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}export={export}"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_le_csv_de_chaque_page_n_a_que_du_texte_et_des_nombres(finances, url):
+    reponse = finances.get(avec(url, "csv"))
+    assert reponse["Content-Type"].startswith("text/csv")
+    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(lignes) > 1
+    cellules = [cellule for ligne in lignes for cellule in ligne]
+    assert not [c for c in cellules if "<" in c or "&#x27;" in c], url
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_le_xlsx_de_chaque_page_est_une_feuille_de_travail(finances, url):
+    reponse = finances.get(avec(url, "xlsx"))
+    feuille = load_workbook(io.BytesIO(reponse.content)).worksheets[0]
+    assert feuille.freeze_panes == "A2"
+    assert all(c.font.bold for c in feuille[1] if c.value is not None)
+    montants = 0
+    for ligne in feuille.iter_rows(min_row=2):
+        for cellule in ligne:
+            assert not (isinstance(cellule.value, str) and "<" in cellule.value), (url, cellule)
+            if cellule.data_type == "n" and cellule.number_format.endswith('"€"'):
+                montants += 1
+    assert montants > 0, url
+    assert feuille.column_dimensions["B"].width > 10
+
+
+def test_l_annee_du_tableau_de_bord_est_un_nombre(finances):
+    feuille = load_workbook(io.BytesIO(finances.get("/?export=xlsx").content)).worksheets[0]
+    entetes = [c.value for c in feuille[1]]
+    annee = entetes.index("Année") + 1
+    convention = entetes.index("Convention") + 1
+    valeurs = [feuille.cell(r, annee).value for r in range(2, feuille.max_row + 1)]
+    assert 2023 in valeurs and all(isinstance(v, int | str) for v in valeurs)
+    assert feuille.cell(2, convention).value.startswith(("Convention", "Pacte", "Contrat"))
+
+
+@pytest.mark.parametrize("url", FICHIERS)
+def test_les_classeurs_s_ouvrent_sans_html(finances, url):
+    reponse = finances.get(url)
+    assert reponse.status_code == 200, url
+    classeur = load_workbook(
+        io.BytesIO(b"".join(reponse) if reponse.streaming else reponse.content)
+    )
+    for feuille in classeur.worksheets:
+        for ligne in feuille.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and "<a " in v for v in ligne), url
+
+
+def test_chaque_telechargement_a_son_propre_nom(finances):
+    noms = set()
+    for url in PAGES:
+        for export in ("csv", "xlsx"):
+            noms.add(finances.get(avec(url, export))["Content-Disposition"])
+    for url in FICHIERS:
+        noms.add(finances.get(url)["Content-Disposition"])
+    assert len(noms) == 2 * len(PAGES) + len(FICHIERS)
