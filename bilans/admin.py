@@ -1,7 +1,9 @@
 """Admin screens for bilans, per-action reports, indicators and their values."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from comptes.acces import TerritoireAdminMixin
@@ -9,7 +11,7 @@ from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
 from conventions.formats import euros, nombre
 from conventions.models import somme
-from pauvrete.formulaires import NombresFrancaisMixin
+from pauvrete.formulaires import NombreFrancais, NombresFrancaisMixin
 
 from .models import Bilan, Indicateur, Mesure, RapportAction
 
@@ -25,8 +27,34 @@ class RapportActionInline(ChoixPartagesMixin, admin.StackedInline):
         return obj.convention if obj else None
 
 
+class MesuresDuBilan(BaseInlineFormSet):
+    """The values submitted together count for the breakdown rule (``Mesure.clean``): a
+    whole and its part lowered in one save are checked against each other, not the database."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.lot = self._lot()
+        return form
+
+    def _lot(self) -> dict:
+        if not hasattr(self, "_lot_cache"):
+            lecteur, lot = NombreFrancais(), {}
+            for rang in range(self.total_form_count()):
+                prefixe = self.add_prefix(rang)
+                indicateur = self.data.get(f"{prefixe}-indicateur")
+                try:
+                    valeur = lecteur.to_python(self.data.get(f"{prefixe}-valeur"))
+                    if indicateur and valeur is not None and not self.data.get(f"{prefixe}-DELETE"):
+                        lot[int(indicateur)] = valeur
+                except (ValueError, ValidationError):
+                    continue  # the field's own validation says what is wrong
+            self._lot_cache = lot
+        return self._lot_cache
+
+
 class MesureInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
     model = Mesure
+    formset = MesuresDuBilan
     extra = 0
     fields = ["indicateur", "valeur", "commentaire"]
     lignes_select_related = ("indicateur__action",)

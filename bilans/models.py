@@ -1,10 +1,12 @@
 """The yearly bilans (rapports d'exécution) of a convention: per-action reports and indicators."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from conventions.formats import nombre
 from conventions.models import MONTANT, Action, Convention, TableauEngagements, montant_positif
 
 
@@ -205,8 +207,6 @@ class Indicateur(models.Model):
     natural_key.dependencies = ["conventions.action"]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.parent_id and self.parent.action_id != self.action_id:
             raise ValidationError({"parent": "L'indicateur parent mesure une autre action."})
 
@@ -263,3 +263,41 @@ class Mesure(models.Model):
         return (*self.indicateur.natural_key(), self.bilan.annee)
 
     natural_key.dependencies = ["bilans.indicateur", "bilans.bilan"]
+
+    def clean(self):
+        """A part (« dont … ») never exceeds its whole, whoever saves it: the bilan's form, the
+        admin or a loaded file. ``lot`` holds the values saved together with this one
+        (``{indicateur id: valeur}``): they count instead of the database's, so that lowering a
+        whole and its part at once is not refused."""
+        if self.indicateur_id is None or self.bilan_id is None or self.valeur is None:
+            return
+        lot = getattr(self, "lot", {})
+
+        def valeur_de(indicateur_id):
+            if indicateur_id in lot:
+                return lot[indicateur_id]
+            return (
+                Mesure.objects.filter(indicateur_id=indicateur_id, bilan_id=self.bilan_id)
+                .values_list("valeur", flat=True)
+                .first()
+            )
+
+        indicateur = self.indicateur
+        if indicateur.parent_id:
+            tout = valeur_de(indicateur.parent_id)
+            if tout is not None and self.valeur > tout:
+                raise ValidationError(
+                    {
+                        "valeur": f"« {indicateur.libelle} » ({nombre(self.valeur)}) ne peut pas "
+                        f"dépasser « {indicateur.parent.libelle} » ({nombre(tout)})."
+                    }
+                )
+        for partie in indicateur.parties.all():
+            valeur = valeur_de(partie.pk)
+            if valeur is not None and valeur > self.valeur:
+                raise ValidationError(
+                    {
+                        "valeur": f"« {partie.libelle} » ({nombre(valeur)}) dépasserait "
+                        f"« {indicateur.libelle} » ({nombre(self.valeur)})."
+                    }
+                )

@@ -11,6 +11,7 @@ def enregistrer_rapport(*, bilan: Bilan, rapport: RapportAction, valeurs: dict) 
     rapport.bilan = bilan
     rapport.full_clean()
     rapport.save()
+    lot = {indicateur.pk: valeur for indicateur, valeur in valeurs.items()}
     for indicateur, valeur in valeurs.items():
         if valeur is None:
             Mesure.objects.filter(indicateur=indicateur, bilan=bilan).delete()
@@ -22,5 +23,6 @@ def enregistrer_rapport(*, bilan: Bilan, rapport: RapportAction, valeurs: dict) 
             continue
         mesure.valeur = valeur
         mesure.version += 1
+        mesure.lot = lot
         mesure.full_clean()
         mesure.save()

@@ -90,3 +90,45 @@ def test_une_saisie_invalide_est_refusee_avec_son_message(agent, code, indicateu
 def test_une_action_inconnue_est_signalee(agent):
     reponse = agent.post(URL, {"action": "9.9"}, follow=True)
     assert "Action inconnue dans ce bilan : « 9.9 »." in reponse.content.decode()
+
+
+def test_l_administration_refuse_une_partie_plus_grande_que_son_tout(documents, client_admin):
+    """The breakdown rule lives in the model: the admin enforces it like the bilan's form."""
+    from django.urls import reverse
+
+    from bilans.models import Mesure
+
+    partie = Mesure.objects.get(
+        indicateur__code="mesures-maintien", bilan__convention__slug="calpa-dijon-2023"
+    )
+    url = reverse("admin:bilans_mesure_change", args=[partie.pk])
+    reponse = client_admin.post(
+        url,
+        {"indicateur": partie.indicateur_id, "bilan": partie.bilan_id, "valeur": "500"},
+    )
+    assert reponse.status_code == 200
+    assert (
+        "« dont mesures Maintien » (500) ne peut pas dépasser « Accompagnements ASLL "
+        "proposés » (104)." in reponse.content.decode()
+    )
+    partie.refresh_from_db()
+    assert partie.valeur == 73
+
+
+def test_un_tout_abaisse_sous_sa_partie_est_refuse_mais_pas_avec_elle(documents):
+    from django.core.exceptions import ValidationError
+
+    from bilans.models import Mesure
+
+    tout = Mesure.objects.get(
+        indicateur__code="accompagnements", bilan__convention__slug="calpa-dijon-2023"
+    )
+    tout.valeur = 70
+    with pytest.raises(ValidationError, match="dépasserait"):
+        tout.full_clean()
+    parties = {
+        m.indicateur_id: m.valeur
+        for m in Mesure.objects.filter(indicateur__parent=tout.indicateur, bilan=tout.bilan)
+    }
+    tout.lot = {**{pk: min(v, 30) for pk, v in parties.items()}, tout.indicateur_id: 70}
+    tout.full_clean()  # lowered together with its parts: accepted
