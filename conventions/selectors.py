@@ -401,28 +401,48 @@ def montants_par_annee(actions: list[Action]):
 
 
 def recherche(conventions, texte: str):
-    """Actions, operators and indicators whose words contain ``texte``, across conventions."""
+    """Conventions, actions, operators and indicators whose words contain ``texte``, whatever
+    its accents and case (« acces » finds « accès », « tznr » the Territoire zéro non recours)."""
     from bilans.models import Indicateur, RapportAction
+    from pauvrete.recherche import SansAccents, sans_accents
 
+    cherche = sans_accents(texte)
+
+    def contient(*champs) -> Q:
+        filtre = Q()
+        for champ in champs:
+            filtre |= Q(**{f"_{champ.replace('__', '_')}__contains": cherche})
+        return filtre
+
+    def plie(*champs) -> dict:
+        return {f"_{champ.replace('__', '_')}": SansAccents(champ) for champ in champs}
+
+    trouvees = (
+        conventions.annotate(**plie("intitule", "slug", "objet"))
+        .filter(contient("intitule", "slug", "objet"))
+        .select_related("territoire")
+        .order_by("-annee_debut", "intitule")[:50]
+    )
+    champs_action = ("intitule", "intitule_fiche", "descriptif")
     actions = (
         Action.objects.filter(convention__in=conventions)
-        .filter(
-            Q(intitule__icontains=texte)
-            | Q(code__iexact=texte)
-            | Q(intitule_fiche__icontains=texte)
-            | Q(descriptif__icontains=texte)
-        )
+        .annotate(**plie(*champs_action))
+        .filter(contient(*champs_action) | Q(code__iexact=texte))
         .select_related("convention")
         .order_by("-convention__annee_debut", "ordre")[:50]
     )
     operateurs = (
-        RapportAction.objects.filter(bilan__convention__in=conventions, operateur__icontains=texte)
+        RapportAction.objects.filter(bilan__convention__in=conventions)
+        .annotate(**plie("operateur"))
+        .filter(contient("operateur"))
         .select_related("action__convention", "bilan")
         .order_by("-bilan__annee", "action__ordre")[:50]
     )
     indicateurs = (
-        Indicateur.objects.filter(action__convention__in=conventions, libelle__icontains=texte)
+        Indicateur.objects.filter(action__convention__in=conventions)
+        .annotate(**plie("libelle"))
+        .filter(contient("libelle"))
         .select_related("action__convention")
         .order_by("action__ordre", "ordre")[:50]
     )
-    return list(actions), list(operateurs), list(indicateurs)
+    return list(actions), list(operateurs), list(indicateurs), list(trouvees)

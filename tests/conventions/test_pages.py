@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from conventions import roles
-from conventions.models import TableauEngagements, Territoire
+from conventions.models import Convention, TableauEngagements, Territoire
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -227,3 +227,31 @@ def test_les_comparaisons_ont_un_total_et_masquent_les_identiques(documents, cli
     assert "Afficher les" in masque and "Masquer les" in html
     xlsx_ou_csv = client.get(url, {"export": "csv"}).content.decode("utf-8")
     assert ";Total;" in xlsx_ou_csv
+
+
+@pytest.mark.parametrize(
+    "saisie, attendu",
+    [
+        ("accès", "accès"),
+        ("acces", "accès"),
+        ("ACCES", "accès"),
+        ("zero non recours", None),
+        ("TZNR", None),
+    ],
+    ids=["accent", "sans-accent", "majuscules", "zero-non-recours", "sigle"],
+)
+def test_la_recherche_ignore_accents_et_casse(documents, client_de, saisie, attendu):
+    from conventions.selectors import recherche
+
+    client = client_de(roles.AGENT, territoires=Territoire.objects.all())
+    actions, _operateurs, indicateurs, conventions = recherche(Convention.objects.all(), saisie)
+    if attendu:
+        reference = recherche(Convention.objects.all(), "accès")
+        assert [a.pk for a in actions] == [a.pk for a in reference[0]]
+        assert len(actions) == 5 and "CAF-34" in [a.code for a in actions]
+        assert [i.pk for i in indicateurs] == [i.pk for i in reference[2]]
+    else:
+        assert [c.slug for c in conventions] == ["tznr-dijon-2023-2025"]
+    html = page(client, "/recherche/", q=saisie)
+    assert "Conventions (" in html
+    assert 'role="search"' in html.split("</header>")[0]  # a box in the header too
