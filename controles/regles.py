@@ -9,6 +9,7 @@ from decimal import Decimal
 from conventions.formats import (
     arrondi,
     date_longue,
+    duree,
     ecart_euros,
     euros,
     nombre,
@@ -522,23 +523,24 @@ def calendrier(donnees: Donnees, aujourdhui: date):
                         fin.isoformat(),
                         Decimal(retard),
                         "jours",
-                        f"Bilan {annee} : délibéré et transmis le {date_longue(fin)}, {retard} "
-                        f"jours après l'échéance du {date_longue(echeance)}.",
+                        f"Bilan {annee} : délibéré et transmis le {date_longue(fin)}, "
+                        f"{duree(echeance, fin)} après l'échéance du {date_longue(echeance)}.",
                         convention.pk,
                         (annee, annee),
                     )
                 continue
             manque = (
-                "enregistré"
+                "pas enregistré"
                 if bilan is None
                 else (
-                    "délibéré ni transmis"
+                    "ni délibéré ni transmis"
                     if dates == [None, None]
-                    else "transmis"
+                    else "pas transmis"
                     if dates[0]
-                    else "délibéré"
+                    else "pas délibéré"
                 )
             )
+            constate = manque.replace("pas ", "non ")
             if aujourdhui > echeance:
                 retard = (aujourdhui - echeance).days
                 yield Constat(
@@ -546,11 +548,13 @@ def calendrier(donnees: Donnees, aujourdhui: date):
                     Severite.ERREUR,
                     objet,
                     echeance.isoformat(),
-                    f"non {manque}",
+                    constate,
                     Decimal(retard),
                     "jours",
-                    f"Bilan {annee} : échéance du {date_longue(echeance)} dépassée de {retard} "
-                    f"jours, le bilan n'est pas {manque}.",
+                    f"Bilan {annee} : échéance du {date_longue(echeance)} dépassée de "
+                    f"{duree(echeance, aujourdhui)}"
+                    + (f" ({nombre(retard)} jours)" if retard > 31 else "")
+                    + f", le bilan n'est {manque}.",
                     convention.pk,
                     (annee, annee),
                 )
@@ -561,11 +565,11 @@ def calendrier(donnees: Donnees, aujourdhui: date):
                     Severite.INFORMATION,
                     objet,
                     echeance.isoformat(),
-                    f"non {manque}",
+                    constate,
                     Decimal(reste),
                     "jours",
                     f"Bilan {annee} : à délibérer et transmettre avant le "
-                    f"{date_longue(echeance)}, dans {reste} jours.",
+                    f"{date_longue(echeance)}, dans {duree(aujourdhui, echeance)}.",
                     convention.pk,
                     (annee, annee),
                 )

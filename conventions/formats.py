@@ -110,3 +110,26 @@ def lire_nombre(texte: str) -> Decimal:
         return Decimal(nettoye)
     except InvalidOperation:  # pragma: no cover — the pattern above admits only decimals
         raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).") from None
+
+
+def duree(debut, fin) -> str:
+    """« 2 ans, 7 mois et 29 jours » from one date to a later one, as a reader counts it."""
+    mois = (fin.year - debut.year) * 12 + fin.month - debut.month
+    if fin.day < debut.day:
+        mois -= 1
+    annee, rang = divmod(debut.month - 1 + mois, 12)
+    import calendar
+
+    jour = min(debut.day, calendar.monthrange(debut.year + annee, rang + 1)[1])
+    ancre = debut.replace(year=debut.year + annee, month=rang + 1, day=jour)
+    jours = (fin - ancre).days
+    morceaux = []
+    if mois // 12:
+        morceaux.append(f"{mois // 12} an{'s' if mois // 12 > 1 else ''}")
+    if mois % 12:
+        morceaux.append(f"{mois % 12} mois")
+    if jours or not morceaux:
+        morceaux.append(f"{jours} jour{'s' if jours > 1 else ''}")
+    if len(morceaux) == 1:
+        return morceaux[0]
+    return ", ".join(morceaux[:-1]) + " et " + morceaux[-1]

@@ -100,7 +100,7 @@ def test_les_constats_attendus_sur_les_documents_et_rien_d_autre(constats):
             "erreur",
             f"bilan {bilan.pk}",
             "2024-03-31",
-            "non délibéré ni transmis",
+            "ni délibéré ni transmis",
             d(966),
         ),
         # Action 1.3 only exists in the version « non retenue ».

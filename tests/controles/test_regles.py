@@ -473,3 +473,30 @@ def test_le_nombre_de_requetes_ne_depend_pas_de_la_taille_des_donnees():
         convention = convention_complete(12)
         BilanFactory(convention=convention)
     assert requetes() == petite
+
+
+@pytest.mark.parametrize(
+    "aujourdhui, message",
+    [
+        (
+            date(2026, 11, 29),
+            "Bilan 2023 : échéance du 31 mars 2024 dépassée de 2 ans, 7 mois et 29 jours "
+            "(973 jours), le bilan n'est pas enregistré.",
+        ),
+        (
+            date(2024, 2, 15),
+            "Bilan 2023 : à délibérer et transmettre avant le 31 mars 2024, dans 1 mois et "
+            "16 jours.",
+        ),
+    ],
+    ids=["retard", "a-venir"],
+)
+def test_les_delais_se_lisent_en_annees_mois_et_jours(aujourdhui, message):
+    from conventions.models import Convention
+
+    convention = convention_complete(1)
+    Convention.objects.filter(pk=convention.pk).update(
+        annee_debut=2023, annee_fin=2023, bilan_echeance_jour=31, bilan_echeance_mois=3
+    )
+    (constat,) = [c for c in controler(aujourdhui=aujourdhui) if c.code == Regle.CALENDRIER]
+    assert constat.message == message
