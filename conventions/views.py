@@ -5,6 +5,7 @@ conventions of the territoires they follow (404 otherwise).
 """
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
@@ -84,11 +85,18 @@ def tableau_de_bord(request):
     )
 
 
+def _versions_du_tableau(convention):
+    """The versions of the tableau des engagements: the bilan's « budget prévisionnel » is the
+    bilan's, shown and compared with it, not a version one could put en vigueur."""
+    return convention.tableaux.exclude(nature=TableauEngagements.Nature.PREVISIONNEL_BILAN)
+
+
 def _periodes(convention):
     """The periods of a convention's tableaux, newest first: ``[(clé, libellé), …]``."""
     vues = []
     for debut, fin in (
-        convention.tableaux.values_list("annee_debut", "annee_fin")
+        _versions_du_tableau(convention)
+        .values_list("annee_debut", "annee_fin")
         .distinct()
         .order_by("-annee_debut", "annee_fin")
     ):
@@ -104,9 +112,9 @@ def _tableau_choisi(request, convention):
     demandee = request.GET.get("periode")
     cle, debut, fin = next((p for p in periodes if p[0] == demandee), periodes[0])
     versions = list(
-        convention.tableaux.filter(annee_debut=debut, annee_fin=fin).order_by(
-            "-en_vigueur", "libelle"
-        )
+        _versions_du_tableau(convention)
+        .filter(annee_debut=debut, annee_fin=fin)
+        .order_by("-en_vigueur", "libelle")
     )
     version = request.GET.get("version")
     tableau = next((t for t in versions if str(t.pk) == version), versions[0])
@@ -150,6 +158,15 @@ def convention_detail(request, slug):
             ).avec_total_tranches(),
             "peut_exporter": peut_exporter(request.user),
             "role": role_de(request.user),
+            # Comparison links only where there is something to compare.
+            "versions_comparables": _versions_du_tableau(convention)
+            .values("annee_debut", "annee_fin")
+            .annotate(nombre=Count("pk"))
+            .filter(nombre__gt=1)
+            .exists(),
+            "annees_comparables": convention.actions.filter(
+                action_precedente__isnull=False
+            ).exists(),
         },
     )
 

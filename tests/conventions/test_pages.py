@@ -255,3 +255,16 @@ def test_la_recherche_ignore_accents_et_casse(documents, client_de, saisie, atte
     html = page(client, "/recherche/", q=saisie)
     assert "Conventions (" in html
     assert 'role="search"' in html.split("</header>")[0]  # a box in the header too
+
+
+def test_le_previsionnel_du_bilan_n_est_pas_une_version_du_tableau(documents, client_de):
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    html = page(client, "/conventions/calpa-dijon-2023/")
+    onglets = html.split('aria-label="Versions de la période"')[1].split("</nav>")[0]
+    assert "non retenue" in onglets and "Budget prévisionnel" not in onglets
+    assert onglets.count('class="marque-vigueur"') == 1
+    assert "(affichée)" not in html
+    comparaison = page(client, "/conventions/calpa-dijon-2023/comparaison/versions/")
+    assert "Budget prévisionnel 2023 par action" not in comparaison.split("<table")[0]
+    tznr = page(client, "/conventions/tznr-dijon-2023-2025/")
+    assert "Version contre version" not in tznr and "Rien à comparer" in tznr
