@@ -36,3 +36,18 @@ class TableauDeBordFilter(django_filters.FilterSet):
 
     def filtrer_annee(self, queryset, name, value):
         return queryset.pour_annee(int(value))
+
+    def conventions(self, conventions):
+        """The same filters applied to conventions, for the dashboard's other blocks (bilans
+        due, conventions without a yearly tableau): every block answers the same question."""
+        donnees = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        if donnees.get("territoire"):
+            conventions = conventions.filter(territoire=donnees["territoire"])
+        if donnees.get("dispositif"):
+            conventions = conventions.filter(dispositif=donnees["dispositif"])
+        if donnees.get("statut"):
+            conventions = conventions.filter(statut=donnees["statut"])
+        if donnees.get("annee") is not None:
+            annee = int(donnees["annee"])
+            conventions = conventions.filter(annee_debut__lte=annee, annee_fin__gte=annee)
+        return conventions

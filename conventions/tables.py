@@ -86,7 +86,13 @@ class TableauDeBordTable(tables.Table):
         )
 
     def render_constats(self, record):
-        return badge(getattr(record, "constats", []))
+        url = reverse("conventions:detail", args=[record.convention.slug])
+        return format_html(
+            '<a href="{}?periode={}#titre-constats">{}</a>',
+            url,
+            record.periode,
+            badge(getattr(record, "constats", [])),
+        )
 
     def value_constats(self, record):
         return len(getattr(record, "constats", []))

@@ -72,13 +72,21 @@ def tableau_de_bord(request):
     if format_:
         donnees = list(table.as_values())
         return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:])
+    filtrees = filtre.conventions(conventions)
     return render(
         request,
         "conventions/tableau_de_bord.html",
         {
             "filtre": filtre,
             "table": table,
-            "calendrier": echeances(conventions),
+            "a_traiter": {
+                "echeances": echeances(filtrees),
+                "erreurs": [
+                    c for c in constats if c.severite == "erreur" and c.code != "calendrier"
+                ],
+                "sans_version_en_vigueur": selectors.periodes_sans_version_en_vigueur(filtrees),
+            },
+            "sans_tableau_annuel": selectors.conventions_sans_tableau_en_vigueur(filtrees),
             "resume": Resume.de(constats),
             "peut_exporter": peut_exporter(request.user),
         },

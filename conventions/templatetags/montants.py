@@ -31,3 +31,12 @@ def ecart_euros(montant):
 def mois(numero):
     """3 → « mars »."""
     return formats.MOIS[int(numero) - 1]
+
+
+@register.filter
+def soustraire(montant, autre):
+    """What remains of a multi-year commitment once its tranches are spread."""
+    if montant is None:
+        return None
+    return montant - (autre or 0)
+

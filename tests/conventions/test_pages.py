@@ -44,15 +44,16 @@ class TestTableauDeBord:
         assert "Bilan 2020 : échéance du 31 mars 2021 dépassée de" in html
 
     def test_filtre_par_annee_et_dispositif(self, finances):
-        html = page(finances, "/", annee=2020).split("Bilans dus et en retard")[0]
+        html = page(finances, "/", annee=2020).split("<table")[1].split("</table>")[0]
         assert "Pacte de solidarité Dijon Métropole 2020" in html
         assert "Contrat de ville" not in html
-        html = page(finances, "/", dispositif="contrat_de_ville").split("Bilans dus")[0]
+        html = page(finances, "/", dispositif="contrat_de_ville")
+        html = html.split("<table")[1].split("</table>")[0]
         assert "Contrat de ville du Grand Dijon" in html
         assert "Pacte de solidarité" not in html
 
     def test_tri_par_montant_de_l_etat(self, finances):
-        html = page(finances, "/", sort="-total_etat")
+        html = page(finances, "/", sort="-total_etat").split("<table")[1]
         assert html.index("Convention d&#x27;appui") < html.index("Pacte de solidarité Dijon")
 
 
@@ -268,3 +269,25 @@ def test_le_previsionnel_du_bilan_n_est_pas_une_version_du_tableau(documents, cl
     assert "Budget prévisionnel 2023 par action" not in comparaison.split("<table")[0]
     tznr = page(client, "/conventions/tznr-dijon-2023-2025/")
     assert "Version contre version" not in tznr and "Rien à comparer" in tznr
+
+
+def test_le_tableau_de_bord_commence_par_a_traiter_et_montre_la_tznr(documents, client_de):
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    html = page(client, "/")
+    a_traiter = html.split('id="titre-a-traiter"')[1].split("</section>")[0]
+    assert html.index('id="titre-a-traiter"') < html.index("<table")
+    assert "bilan en retard" in a_traiter and "Bilan 2023 : échéance du 31 mars 2024" in a_traiter
+    assert 'href="/conventions/calpa-dijon-2023/bilans/2023/"' in a_traiter
+    assert "le budget prévisionnel par action totalise" in a_traiter  # an erreur, as a link
+    pluriannuels = html.split('id="titre-pluriannuels"')[1].split("</section>")[0]
+    assert "Territoire Zéro Non Recours" in pluriannuels
+    assert f"515{NNBSP}000{NBSP}€ sur 2023-2025" in pluriannuels
+    assert f"2023 : 171{NNBSP}667{NBSP}€" in pluriannuels
+    assert f"reste 343{NNBSP}333{NBSP}€" in pluriannuels
+    # The filters apply to every block.
+    tznr = page(client, "/", dispositif="tznr")
+    assert "Rien à traiter" in tznr and "Territoire Zéro Non Recours" in tznr
+    calpa = page(client, "/", dispositif="calpa")
+    assert 'id="titre-pluriannuels"' not in calpa
+    # The constats badges lead to the convention's constats.
+    assert "#titre-constats" in html
