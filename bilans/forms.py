@@ -20,6 +20,8 @@ class RapportActionForm(forms.ModelForm):
 class NombreFrancaisField(forms.CharField):
     """A number typed as people type it (« 1 234,5 »), read as a Decimal ≥ 0."""
 
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:

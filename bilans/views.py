@@ -72,11 +72,38 @@ def _sections(bilan, donnees_postees=None, action_postee=None):
     return sections
 
 
+def _erreurs_nommees(section) -> list[tuple[str, str, str]]:
+    """(field id, label, message) of a refused action's forms, for the summary at the top."""
+    erreurs = []
+    for form in (section["form_rapport"], section["form_mesures"]):
+        for nom, messages_du_champ in form.errors.items():
+            if nom in form.fields:
+                erreurs.append(
+                    (
+                        form[nom].id_for_label,
+                        str(form.fields[nom].label),
+                        " ".join(messages_du_champ),
+                    )
+                )
+            else:
+                erreurs.append(("", "Action", " ".join(messages_du_champ)))
+    return erreurs
+
+
+def _mettre_le_focus_sur_la_premiere_erreur(section):
+    """The browser opens the page on the first field to correct (no script: ``autofocus``)."""
+    for form in (section["form_rapport"], section["form_mesures"]):
+        for nom in form.errors:
+            if nom in form.fields:
+                form.fields[nom].widget.attrs["autofocus"] = True
+                return
+
+
 @login_required
 def bilan_detail(request, slug, annee):
     bilan = _bilan(request, slug, annee)
     peut_remplir = peut_remplir_les_bilans(request.user)
-    sections = None
+    sections, erreurs = None, []
     if request.method == "POST":
         exiger(peut_remplir)
         code = request.POST.get("action")
@@ -99,9 +126,14 @@ def bilan_detail(request, slug, annee):
                 f"Action {code} enregistrée. Contrôles du bilan : {Resume.de(constats)}.",
             )
             return redirect(f"{request.path}#action-{slugify(code)}")
-        messages.error(request, f"Action {code} : corrigez les erreurs signalées ci-dessous.")
+        erreurs = _erreurs_nommees(section)
+        _mettre_le_focus_sur_la_premiere_erreur(section)
     if sections is None:
         sections = _sections(bilan)
+    for section in sections:
+        section["incomplete"] = section["rapport"].realisation == "non_renseignee" or any(
+            ligne["valeur"] is None for ligne in section["indicateurs"]
+        )
     constats = constats_de(bilan, controler(Convention.objects.filter(pk=bilan.convention_id)))
     return render(
         request,
@@ -115,6 +147,8 @@ def bilan_detail(request, slug, annee):
             "historique": historique.des_mesures({"bilan_id": bilan.pk}),
             "constats": constats,
             "resume": Resume.de(constats),
+            "erreurs": erreurs,
+            "action_en_erreur": request.POST.get("action") if erreurs else None,
         },
     )
 

@@ -83,8 +83,23 @@ def test_une_saisie_invalide_est_refusee_avec_son_message(agent, code, indicateu
     html = reponse.content.decode()
     assert reponse.status_code == 200
     assert message in html
-    assert "Action 1.2 : corrigez les erreurs signalées ci-dessous." in html
+    assert "action 1.2 non enregistrée, 1 point à corriger" in html
+    # The summary links to the field, which the browser opens on (autofocus).
+    champ = f"id_{champ_de(rapport, indicateur)}"
+    assert f'<a href="#{champ}">' in html
+    assert (
+        html.count("autofocus") == 1
+        and f'id="{champ}"' in html.split("autofocus")[0][-400:] + html.split("autofocus")[1][:400]
+    )
+    assert 'inputmode="decimal"' in html
     assert list(Mesure.objects.order_by("pk").values_list("valeur", flat=True)) == avant
+
+
+def test_le_sommaire_marque_les_actions_a_completer(agent):
+    html = agent.get(URL).content.decode()
+    sommaire = html.split('aria-label="Actions du bilan"')[1].split("</nav>")[0]
+    assert sommaire.count("<li>") == 6
+    assert "à compléter" in sommaire or "complète" in sommaire
 
 
 def test_une_action_inconnue_est_signalee(agent):
