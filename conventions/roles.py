@@ -79,9 +79,19 @@ def creer_groupes() -> dict[str, Group]:
 
 
 @transaction.atomic
-def creer_compte(identifiant: str, *, mot_de_passe: str, role: str, nom: str = "", territoires=()):
+def creer_compte(
+    identifiant: str,
+    *,
+    mot_de_passe: str,
+    role: str,
+    nom: str = "",
+    territoires=(),
+    administration: bool | None = None,
+):
     """Create or reset an account with exactly one role and the territoires it follows;
-    administrators are superusers and see every territoire."""
+    administrators are superusers and see every territoire. Agents work in the pages: they
+    reach the admin only when ``administration`` is granted (an administrator can also tick
+    « statut équipe » on their account)."""
     from django.contrib.auth import get_user_model
 
     from comptes.models import Profil
@@ -89,7 +99,7 @@ def creer_compte(identifiant: str, *, mot_de_passe: str, role: str, nom: str = "
     groupes = creer_groupes()
     utilisateur, _ = get_user_model().objects.get_or_create(username=identifiant)
     utilisateur.first_name = nom
-    utilisateur.is_staff = True
+    utilisateur.is_staff = role != AGENT if administration is None else administration
     utilisateur.is_superuser = role == ADMINISTRATEUR
     utilisateur.set_password(mot_de_passe)
     utilisateur.save()

@@ -72,6 +72,18 @@ def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
 
     engagement = Engagement.objects.order_by("pk").first()
     url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
+    # By default an agent works in the pages: the admin is closed to them.
+    assert client.get(url).status_code == 302
+    assert "Administration" not in client.get("/").content.decode()
+    # Granted by an administrator, it is read-only.
+    roles.creer_compte(
+        "agent-test",
+        mot_de_passe="mot-de-passe-test",
+        role=roles.AGENT,
+        territoires=Territoire.objects.all(),
+        administration=True,
+    )
+    client.login(username="agent-test", password="mot-de-passe-test")
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="montant"' not in page.content.decode()  # read-only view

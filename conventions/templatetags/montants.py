@@ -39,4 +39,3 @@ def soustraire(montant, autre):
     if montant is None:
         return None
     return montant - (autre or 0)
-
