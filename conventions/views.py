@@ -73,6 +73,7 @@ def tableau_de_bord(request):
         donnees = list(table.as_values())
         return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:])
     filtrees = filtre.conventions(conventions)
+    sans_tableau = selectors.conventions_sans_tableau_en_vigueur(filtrees)
     return render(
         request,
         "conventions/tableau_de_bord.html",
@@ -85,8 +86,14 @@ def tableau_de_bord(request):
                     c for c in constats if c.severite == "erreur" and c.code != "calendrier"
                 ],
                 "sans_version_en_vigueur": selectors.periodes_sans_version_en_vigueur(filtrees),
+                "tranches_a_repartir": [
+                    engagement
+                    for convention in sans_tableau
+                    for engagement in convention.engagements_pluriannuels.all()
+                    if engagement.somme_tranches < engagement.montant_total
+                ],
             },
-            "sans_tableau_annuel": selectors.conventions_sans_tableau_en_vigueur(filtrees),
+            "sans_tableau_annuel": sans_tableau,
             "resume": Resume.de(constats),
             "peut_exporter": peut_exporter(request.user),
         },

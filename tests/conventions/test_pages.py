@@ -279,6 +279,8 @@ def test_le_tableau_de_bord_commence_par_a_traiter_et_montre_la_tznr(documents, 
     assert "bilan en retard" in a_traiter and "Bilan 2023 : échéance du 31 mars 2024" in a_traiter
     assert 'href="/conventions/calpa-dijon-2023/bilans/2023/"' in a_traiter
     assert "le budget prévisionnel par action totalise" in a_traiter  # an erreur, as a link
+    assert "tranches à répartir" in a_traiter and "Territoire Zéro Non Recours" in a_traiter
+    assert f"343{NNBSP}333{NBSP}€ sur 515{NNBSP}000{NBSP}€ (2023-2025)" in a_traiter
     pluriannuels = html.split('id="titre-pluriannuels"')[1].split("</section>")[0]
     assert "Territoire Zéro Non Recours" in pluriannuels
     assert f"515{NNBSP}000{NBSP}€ sur 2023-2025" in pluriannuels
@@ -286,7 +288,7 @@ def test_le_tableau_de_bord_commence_par_a_traiter_et_montre_la_tznr(documents, 
     assert f"reste 343{NNBSP}333{NBSP}€" in pluriannuels
     # The filters apply to every block.
     tznr = page(client, "/", dispositif="tznr")
-    assert "Rien à traiter" in tznr and "Territoire Zéro Non Recours" in tznr
+    assert "bilan en retard" not in tznr and "Territoire Zéro Non Recours" in tznr
     calpa = page(client, "/", dispositif="calpa")
     assert 'id="titre-pluriannuels"' not in calpa
     # The constats badges lead to the convention's constats.
