@@ -4,6 +4,7 @@ Thousands are separated by a narrow no-break space (U+202F) and the euro sign fo
 space (U+00A0), so that an amount never wraps across two lines.
 """
 
+import calendar
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -118,8 +119,6 @@ def duree(debut, fin) -> str:
     if fin.day < debut.day:
         mois -= 1
     annee, rang = divmod(debut.month - 1 + mois, 12)
-    import calendar
-
     jour = min(debut.day, calendar.monthrange(debut.year + annee, rang + 1)[1])
     ancre = debut.replace(year=debut.year + annee, month=rang + 1, day=jour)
     jours = (fin - ancre).days

@@ -405,7 +405,8 @@ class _Chargement:
             return
         etat = 0 if existant is None else (1 if modifies else 2)
         if etat != 2:
-            if etat == 1 and hasattr(instance, "version") and isinstance(instance, Engagement):
+            if etat == 1 and any(champ.name == "version" for champ in classe._meta.fields):
+                # Optimistic locking (engagements, mesures): an open form sees the change.
                 instance.version += 1
             instance._history_user = self.utilisateur
             instance._change_reason = self.raison
