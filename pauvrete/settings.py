@@ -5,9 +5,11 @@ DEBUG=0 and must then provide SECRET_KEY and ALLOWED_HOSTS, or the application r
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +46,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "conventions",
     "bilans",
     "controles",
@@ -61,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pauvrete.urls"
@@ -96,6 +103,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes checks every login (both login pages) before the password is compared.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -144,3 +157,41 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes): 5 failures for one identifiant from one address lock that pair
+# for 15 minutes, on /compte/connexion/ and /admin/login/ alike; a successful login resets the
+# count, an administrator unlocks from the admin (« Tentatives d'accès »). Behind a reverse proxy,
+# PROXIES_DE_CONFIANCE says how many proxies append to X-Forwarded-For (pauvrete/connexions.py).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pauvrete.connexions.reponse_de_blocage"
+AXES_CLIENT_IP_CALLABLE = "pauvrete.connexions.adresse_du_client"
+PROXIES_DE_CONFIANCE = int(os.environ.get("PROXIES_DE_CONFIANCE", "0"))
+
+# Content-Security-Policy (django-csp): only this site's own files; no inline script or style
+# (the templates have none: styles are in static/css), no framing, forms post to this site only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Import and export of the admin's flat lists (django-import-export; pauvrete/echanges.py):
+# xlsx and CSV only, each replaced by its guarded version (the annex reader's size and zip caps);
+# texts never exported as formulas; the whole import in one transaction, rolled back when any
+# line is invalid; each model's own permissions (« import_engagement », « export_engagement »…),
+# given to the roles in conventions/roles.py.
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [XLSX, CSV]
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

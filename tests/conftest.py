@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from conventions import roles
@@ -24,7 +25,7 @@ def documents(db):
 def client_admin(db, client):
     """A client logged in as an administrateur."""
     roles.creer_compte("admin-test", mot_de_passe="mot-de-passe-test", role=roles.ADMINISTRATEUR)
-    client.login(username="admin-test", password="mot-de-passe-test")
+    client.force_login(get_user_model().objects.get(username="admin-test"))
     return client
 
 
@@ -39,7 +40,27 @@ def client_de(db, client):
             identifiant, mot_de_passe="mot-de-passe-test", role=role, territoires=territoires
         )
         client.logout()
-        client.login(username=identifiant, password="mot-de-passe-test")
+        client.force_login(get_user_model().objects.get(username=identifiant))
+        return client
+
+    return connecter
+
+
+@pytest.fixture
+def administrateur_restreint(db, client):
+    """``administrateur_restreint(territoires)``: a client logged in as an administrateur who is
+    not a superuser (a département's administrator), following those territoires only."""
+
+    def connecter(territoires):
+        utilisateur = roles.creer_compte(
+            "administrateur-restreint",
+            mot_de_passe="mot-de-passe-test",
+            role=roles.ADMINISTRATEUR,
+            territoires=territoires,
+        )
+        utilisateur.is_superuser = False
+        utilisateur.save()
+        client.force_login(utilisateur)
         return client
 
     return connecter

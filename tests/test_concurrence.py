@@ -4,6 +4,7 @@ value, and nothing is overwritten silently. Runs on SQLite and, in CI, on Postgr
 import io
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -25,7 +26,7 @@ def connecte(role, identifiant):
         territoires=Territoire.objects.all(),
     )
     client = Client()
-    client.login(username=identifiant, password="mot-de-passe-test")
+    client.force_login(get_user_model().objects.get(username=identifiant))
     return client
 
 

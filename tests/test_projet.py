@@ -68,7 +68,7 @@ def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
         role=roles.AGENT,
         territoires=Territoire.objects.all(),
     )
-    client.login(username="agent-test", password="mot-de-passe-test")
+    client.force_login(get_user_model().objects.get(username="agent-test"))
 
     engagement = Engagement.objects.order_by("pk").first()
     url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
@@ -83,7 +83,7 @@ def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
         territoires=Territoire.objects.all(),
         administration=True,
     )
-    client.login(username="agent-test", password="mot-de-passe-test")
+    client.force_login(get_user_model().objects.get(username="agent-test"))
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="montant"' not in page.content.decode()  # read-only view

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -531,7 +532,7 @@ def administrateur_de_dijon(documents, client):
     Profil.objects.get(utilisateur=utilisateur).territoires.set(
         [Territoire.objects.get(slug="dijon-metropole")]
     )
-    client.login(username="admin-dijon", password="mot-de-passe-test")
+    client.force_login(get_user_model().objects.get(username="admin-dijon"))
     return client
 
 
