@@ -1,6 +1,7 @@
 """Excel workbooks: export laid out like the annex, import that loses nothing or refuses all."""
 
 import io
+import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -141,8 +142,19 @@ def test_tabulation_retour_et_controles_s_exportent_en_texte(documents, libelle)
     assert "\x01" not in cellule.value
 
 
-@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice absent")
+@pytest.mark.skipif(
+    not shutil.which("libreoffice") and not os.environ.get("CI"),
+    reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",
+)
 def test_libreoffice_recalcule_les_totaux(documents, tmp_path):
+    """The exported totals are formulas: a real spreadsheet engine (CI installs LibreOffice Calc)
+    recalculates them to the cent, on each version's sheet, from the amounts it shows."""
+    Engagement.objects.filter(
+        tableau__convention__slug=CALPA,
+        tableau__en_vigueur=True,
+        action__code="1.1",
+        financeur__slug="etat",
+    ).update(montant=F("montant") + Decimal("0.01"))
     chemin = tmp_path / "annexe.xlsx"
     chemin.write_bytes(exporter())
     subprocess.run(
@@ -157,10 +169,21 @@ def test_libreoffice_recalcule_les_totaux(documents, tmp_path):
         ],
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=180,
     )
-    feuille = load_workbook(tmp_path / "r" / "annexe.xlsx", data_only=True).worksheets[0]
-    assert feuille.cell(ligne_de(feuille, "Total"), 3).value == 347000
+    recalcule = load_workbook(tmp_path / "r" / "annexe.xlsx", data_only=True)
+    totaux = {
+        feuille.title[:20].strip(): [
+            Decimal(str(feuille.cell(ligne_de(feuille, "Total"), colonne).value))
+            for colonne in (3, 4)
+        ]
+        for feuille in recalcule.worksheets
+    }
+    assert totaux == {
+        "En vigueur": [Decimal("347000.01"), Decimal("347000")],
+        "Budget prévisionnel": [Decimal("347500"), Decimal("347500")],
+        "Version Dijon Métrop": [Decimal("347000"), Decimal("347000")],
+    }
 
 
 def changer_ajouter_retirer(classeur):

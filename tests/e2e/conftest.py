@@ -49,8 +49,19 @@ def navigateur(monkeypatch):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        violations = []
+        page.on("console", lambda message: noter_violation(page, message, violations))
         yield page
         chromium.close()
+    # Every page any end-to-end test opens is held to the Content-Security-Policy.
+    assert violations == [], "violations de la politique de contenu (CSP) :\n" + "\n".join(
+        violations
+    )
+
+
+def noter_violation(page, message, violations):
+    if "Content Security Policy" in message.text:
+        violations.append(f"{page.url} : {message.text}")
 
 
 def connecter(page, url, identifiant, mot_de_passe):
