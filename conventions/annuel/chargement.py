@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from conventions.formats import euros
@@ -522,11 +522,17 @@ def _valider(instance, cles_resolues: list[str]):
     """``full_clean`` without re-reading the related objects just found, but with every
     uniqueness and database constraint (``full_clean(exclude=…)`` would skip those)."""
     erreurs: dict = {}
+    try:
+        instance.clean_fields(exclude=cles_resolues)
+    except ValidationError as erreur:
+        erreurs = erreur.update_error_dict(erreurs)
+    # As ``full_clean`` does, a field already refused is left out of the uniqueness and
+    # constraint checks: its value (an integer beyond 64 bits…) cannot even be queried.
+    refuses = set(erreurs) - {NON_FIELD_ERRORS}
     for etape in (
-        lambda: instance.clean_fields(exclude=cles_resolues),
         instance.clean,
-        instance.validate_unique,
-        instance.validate_constraints,
+        lambda: instance.validate_unique(exclude=refuses),
+        lambda: instance.validate_constraints(exclude=refuses),
     ):
         try:
             etape()

@@ -738,3 +738,18 @@ def test_l_exemple_altere_au_hasard_est_charge_ou_refuse_proprement(documents, d
     except FichierInvalide as refus:
         assert not any("Erreur inattendue" in message for message in refus.erreurs), refus.erreurs
         assert etat_de_la_base() == avant
+
+
+@pytest.mark.django_db
+def test_un_entier_au_dela_de_64_bits_est_refuse_sans_erreur_inattendue():
+    """Found by hypothesis: an axe's ``niveau`` of 2⁶³, refused by its field, still reached the
+    check constraint's query, which SQLite cannot bind."""
+    objets = yaml.safe_load(EXEMPLE_YAML.read_text())
+    axe = next(o for o in objets if o["model"] == "conventions.axe")
+    axe["fields"]["niveau"] = 2**63
+    avant = etat_de_la_base()
+    with pytest.raises(FichierInvalide) as refus:
+        charger(yaml.safe_dump(objets, allow_unicode=True).encode(), nom_fichier="f.yaml")
+    assert any("niveau" in message for message in refus.value.erreurs), refus.value.erreurs
+    assert not any("Erreur inattendue" in message for message in refus.value.erreurs)
+    assert etat_de_la_base() == avant
