@@ -11,9 +11,11 @@ from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
 from conventions.formats import euros, nombre
 from conventions.models import somme
+from pauvrete.echanges import ImportExportProtege
 from pauvrete.formulaires import NombreFrancais, NombresFrancaisMixin
 
 from .models import Bilan, Indicateur, Mesure, RapportAction
+from .ressources import MesureRessource
 
 
 class RapportActionInline(ChoixPartagesMixin, admin.StackedInline):
@@ -148,7 +150,10 @@ class IndicateurAdmin(TerritoireAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Mesure)
-class MesureAdmin(NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin):
+class MesureAdmin(
+    ImportExportProtege, NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin
+):
+    resource_classes = [MesureRessource]
     list_display = ["indicateur", "valeur_affichee", "bilan"]
     list_filter = ["bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["indicateur__action", "bilan__convention"]

@@ -1,5 +1,6 @@
 """The yearly bilans (rapports d'exécution) of a convention: per-action reports and indicators."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,8 @@ class Bilan(models.Model):
         EN_PREPARATION = "en_preparation", "en préparation"
         DELIBERE = "delibere", "délibéré"
         TRANSMIS = "transmis", "transmis au préfet"
+        A_COMPLETER = "a_completer", "à compléter"
+        VALIDE = "valide", "validé"
 
     # A bilan is part of its convention's record.
     convention = models.ForeignKey(
@@ -54,7 +57,12 @@ class Bilan(models.Model):
     remarques = models.TextField("remarques", blank=True)
 
     objects = BilanManager()
-    historique = HistoricalRecords(verbose_name="historique du bilan")
+    # The comment of a change of status (« à compléter : … ») is the record's change reason: the
+    # timeline reads it back, and it may be longer than simple_history's 100 characters.
+    historique = HistoricalRecords(
+        verbose_name="historique du bilan",
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = "bilan"
@@ -243,6 +251,10 @@ class Mesure(models.Model):
         verbose_name = "mesure"
         verbose_name_plural = "mesures"
         ordering = ["bilan", "indicateur__action__ordre", "indicateur__ordre"]
+        permissions = [
+            ("import_mesure", "Peut importer des mesures (fichier)"),
+            ("export_mesure", "Peut exporter des mesures (fichier)"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicateur", "bilan"],
@@ -301,3 +313,43 @@ class Mesure(models.Model):
                         f"« {indicateur.libelle} » ({nombre(self.valeur)})."
                     }
                 )
+
+
+class Relance(models.Model):
+    """An e-mail sent about a bilan, so that the daily run never sends it twice. Keyed by
+    convention and year, not by bilan: an overdue bilan may not be recorded at all yet."""
+
+    class Motif(models.TextChoices):
+        AVANT_ECHEANCE = "avant_echeance", "échéance dans 30 jours"
+        ECHEANCE = "echeance", "échéance du jour"
+        RETARD = "retard", "bilan en retard"
+        TRANSMIS = "transmis", "bilan transmis, à examiner"
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="relances"
+    )
+    annee = models.PositiveSmallIntegerField("année du bilan")
+    motif = models.CharField("motif", max_length=20, choices=Motif)
+    # A reminder to a user who is deleted goes with them.
+    destinataire = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="destinataire",
+        on_delete=models.CASCADE,
+        related_name="relances",
+    )
+    date = models.DateField("date d'envoi")
+    envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relance"
+        verbose_name_plural = "relances"
+        ordering = ["-date", "convention", "annee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "annee", "motif", "destinataire", "date"],
+                name="relance_unique_par_jour",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_motif_display()} — bilan {self.annee}, {self.convention} ({self.date})"

@@ -13,6 +13,14 @@ class Profil(models.Model):
         on_delete=models.CASCADE,  # a profile has no meaning without its user
         related_name="profil",
     )
+
+    class Cote(models.TextChoices):
+        COLLECTIVITE = "collectivite", "collectivité"
+        ETAT = "etat", "services de l'État"
+
+    # Which side of the convention the user works for: the collectivité fills and transmits its
+    # bilans, the État's services review them (bilans.cycle).
+    cote = models.CharField("côté", max_length=20, choices=Cote, default=Cote.COLLECTIVITE)
     territoires = models.ManyToManyField(
         Territoire, verbose_name="territoires suivis", blank=True, related_name="profils"
     )

@@ -9,8 +9,13 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from comptes.acces import TerritoireAdminMixin, peut_charger_des_conventions
+from comptes.acces import (
+    ChoixDuTerritoireMixin,
+    TerritoireAdminMixin,
+    peut_charger_des_conventions,
+)
 from controles.admin import ConstatsAdminMixin
+from pauvrete.echanges import ImportExportProtege
 from pauvrete.formulaires import NombresFrancaisMixin
 
 from .admin_chargement import preparer_annee_suivante, vue_chargement
@@ -33,6 +38,7 @@ from .models import (
     TotalImprime,
     Tranche,
 )
+from .ressources import EngagementRessource, FinanceurRessource, TerritoireRessource
 
 
 def oui_non(valeur: bool) -> str:
@@ -40,8 +46,9 @@ def oui_non(valeur: bool) -> str:
     return "oui" if valeur else "non"
 
 
-class ChoixPartagesMixin:
-    """Inlines: compute each foreign key's choices once per request, not once per row.
+class ChoixPartagesMixin(ChoixDuTerritoireMixin):
+    """Inlines: compute each foreign key's choices once per request, not once per row, among
+    the user's territoires (``ChoixDuTerritoireMixin``).
 
     Without it, a tableau of 37 actions renders 37 identical queries for the action select.
     """
@@ -79,7 +86,8 @@ class ChoixPartagesMixin:
 
 
 @admin.register(Territoire)
-class TerritoireAdmin(TerritoireAdminMixin, admin.ModelAdmin):
+class TerritoireAdmin(ImportExportProtege, TerritoireAdminMixin, admin.ModelAdmin):
+    resource_classes = [TerritoireRessource]
     list_display = ["nom", "nature", "departement", "slug"]
     list_filter = ["nature"]
     search_fields = ["nom", "slug"]
@@ -87,7 +95,8 @@ class TerritoireAdmin(TerritoireAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Financeur)
-class FinanceurAdmin(admin.ModelAdmin):
+class FinanceurAdmin(ImportExportProtege, TerritoireAdminMixin, admin.ModelAdmin):
+    resource_classes = [FinanceurRessource]
     list_display = ["nom", "categorie", "territoire", "ordre"]
     list_filter = ["categorie"]
     list_select_related = ["territoire"]
@@ -98,7 +107,7 @@ class FinanceurAdmin(admin.ModelAdmin):
 # --- Conventions ----------------------------------------------------------------------------
 
 
-class AvenantInline(admin.TabularInline):
+class AvenantInline(ChoixDuTerritoireMixin, admin.TabularInline):
     model = Avenant
     extra = 0
 
@@ -367,7 +376,10 @@ class TableauEngagementsAdmin(TerritoireAdminMixin, ConstatsAdminMixin, SimpleHi
 
 
 @admin.register(Engagement)
-class EngagementAdmin(NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin):
+class EngagementAdmin(
+    ImportExportProtege, NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin
+):
+    resource_classes = [EngagementRessource]
     form = EngagementForm
     list_display = ["action", "financeur", "montant_affiche", "tableau"]
     list_filter = [
@@ -432,13 +444,13 @@ class EngagementPluriannuelAdmin(NombresFrancaisMixin, TerritoireAdminMixin, adm
 # --- Séances and délibérations --------------------------------------------------------------
 
 
-class MembreSeanceInline(admin.TabularInline):
+class MembreSeanceInline(ChoixDuTerritoireMixin, admin.TabularInline):
     model = MembreSeance
     extra = 0
     fields = ["civilite", "nom", "presence", "mandataire", "ordre"]
 
 
-class DeliberationInline(admin.TabularInline):
+class DeliberationInline(ChoixDuTerritoireMixin, admin.TabularInline):
     model = Deliberation
     extra = 0
     fields = ["reference", "objet", "votes_pour", "votes_contre", "abstentions"]

@@ -63,6 +63,10 @@ class Territoire(models.Model):
         verbose_name = "territoire"
         verbose_name_plural = "territoires"
         ordering = ["nom"]
+        permissions = [
+            ("import_territoire", "Peut importer des territoires (fichier)"),
+            ("export_territoire", "Peut exporter des territoires (fichier)"),
+        ]
 
     def __str__(self):
         return self.nom
@@ -113,6 +117,10 @@ class Financeur(models.Model):
         verbose_name = "financeur"
         verbose_name_plural = "financeurs"
         ordering = ["ordre", "nom"]
+        permissions = [
+            ("import_financeur", "Peut importer des financeurs (fichier)"),
+            ("export_financeur", "Peut exporter des financeurs (fichier)"),
+        ]
 
     def __str__(self):
         return self.nom
@@ -716,6 +724,12 @@ class Engagement(models.Model):
         verbose_name = "engagement"
         verbose_name_plural = "engagements"
         ordering = ["tableau", "action__ordre", "financeur__ordre"]
+        # The admin's file import and export (django-import-export): amounts are for the
+        # finance officers, not for every reader.
+        permissions = [
+            ("import_engagement", "Peut importer des lignes d'engagement (fichier)"),
+            ("export_engagement", "Peut exporter des lignes d'engagement (fichier)"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tableau", "action", "financeur"],

@@ -28,6 +28,8 @@ REGLES = {
     "conventions:nouvelle_version": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     # POST only: a GET changes nothing.
     "conventions:mettre_en_vigueur": {AGENT: 403, FINANCES: 405, ADMIN: 405, AILLEURS: 404},
+    # POST only; who may change a bilan's status is tested from its table (tests/bilans).
+    "bilans:statut": {AGENT: 405, FINANCES: 405, ADMIN: 405, AILLEURS: 405},
 }
 # Pages open to everyone (authentication itself) and the admin, tested elsewhere.
 HORS_MATRICE = {
@@ -137,3 +139,331 @@ def test_un_import_ne_touche_pas_un_autre_territoire(documents, client_de):
         reverse("admin:conventions_tableauengagements_import"), {"fichier": fichier}
     )
     assert "convention inconnue « calpa-dijon-2023 »" in reponse.content.decode()
+
+
+# --- The admin, for a user who follows Dijon Métropole only ---------------------------------
+
+AUTRE = "Haute-Saône"  # in the name of every object of the other territoire
+
+
+@pytest.fixture
+def haute_saone(documents):
+    """A second territoire with one object of every admin model, each named « … Haute-Saône »;
+    returns them by model."""
+    from datetime import date
+    from decimal import Decimal
+
+    from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+    from conventions.models import (
+        Avenant,
+        Deliberation,
+        EngagementPluriannuel,
+        Financeur,
+        MembreSeance,
+        MontantDelibere,
+        Seance,
+        TotalImprime,
+        Tranche,
+    )
+    from tests.conventions.factories import (
+        ActionFactory,
+        AxeFactory,
+        ConventionFactory,
+        EngagementFactory,
+        TableauFactory,
+    )
+
+    territoire = Territoire.objects.create(
+        slug="haute-saone", nom=f"Département de la {AUTRE}", nature="departement"
+    )
+    financeur = Financeur.objects.create(
+        slug="haute-saone",
+        nom=f"Département de la {AUTRE}",
+        categorie="collectivite",
+        territoire=territoire,
+    )
+    convention = ConventionFactory(
+        territoire=territoire, slug="calpa-haute-saone-2023", intitule=f"CALPA {AUTRE} 2023"
+    )
+    axe = AxeFactory(convention=convention, code="1", intitule=f"Axe {AUTRE}")
+    action = ActionFactory(convention=convention, axe=axe, code="1.1", intitule=f"Action {AUTRE}")
+    tableau = TableauFactory(convention=convention, libelle=f"Tableau {AUTRE}")
+    engagement = EngagementFactory(tableau=tableau, action=action, financeur=financeur)
+    avenant = Avenant.objects.create(convention=convention, numero=1, objet=AUTRE)
+    pluriannuel = EngagementPluriannuel.objects.create(
+        convention=convention,
+        financeur=financeur,
+        montant_total=Decimal("3000"),
+        annee_debut=2023,
+        annee_fin=2025,
+    )
+    seance = Seance.objects.create(
+        territoire=territoire,
+        organe=f"Conseil départemental de la {AUTRE}",
+        date=date(2023, 6, 1),
+        membres_en_exercice=34,
+        presents=30,
+    )
+    deliberation = Deliberation.objects.create(
+        seance=seance, reference="HS-1", objet=f"Délibération {AUTRE}", convention=convention
+    )
+    bilan = Bilan.objects.create(convention=convention, annee=2023)
+    indicateur = Indicateur.objects.create(
+        action=action, code="hs", libelle=f"Personnes de {AUTRE}", unite="personnes"
+    )
+    return {
+        modele: objet
+        for objet in (
+            territoire,
+            financeur,
+            convention,
+            axe,
+            action,
+            tableau,
+            engagement,
+            avenant,
+            pluriannuel,
+            Tranche.objects.create(engagement=pluriannuel, annee=2023, montant=Decimal("1000")),
+            TotalImprime.objects.create(tableau=tableau, financeur=financeur, montant=1000),
+            seance,
+            MembreSeance.objects.create(seance=seance, nom=f"Membre {AUTRE}"),
+            deliberation,
+            MontantDelibere.objects.create(
+                deliberation=deliberation, financeur=financeur, annee=2023, montant=1000
+            ),
+            bilan,
+            RapportAction.objects.create(bilan=bilan, action=action, operateur=AUTRE),
+            indicateur,
+            Mesure.objects.create(indicateur=indicateur, bilan=bilan, valeur=Decimal("12")),
+        )
+        for modele in [type(objet)]
+    }
+
+
+@pytest.fixture
+def dijon_seulement(haute_saone, administrateur_restreint):
+    """An administrateur (not a superuser: every permission, every admin page) of Dijon."""
+    return administrateur_restreint(Territoire.objects.filter(slug="dijon-metropole"))
+
+
+def administres(objets: dict) -> dict:
+    """Those with their own admin pages (tranches and montants délibérés are inlines)."""
+    from django.contrib import admin
+
+    return {modele: objet for modele, objet in objets.items() if modele in admin.site._registry}
+
+
+def admin_url(modele, vue, *args) -> str:
+    return reverse(f"admin:{modele._meta.app_label}_{modele._meta.model_name}_{vue}", args=args)
+
+
+def test_chaque_modele_de_l_administration_est_limite_a_ses_territoires():
+    """A new admin (or inline) without the territoire mixin fails here, as a new page without
+    a rule fails ``test_chaque_page_a_une_regle``."""
+    from django.contrib import admin
+
+    from comptes.acces import CHEMINS_TERRITOIRE, ChoixDuTerritoireMixin, TerritoireAdminMixin
+
+    oublis = []
+    for modele, modele_admin in admin.site._registry.items():
+        if modele._meta.app_label not in {"conventions", "bilans"}:
+            continue
+        if not isinstance(modele_admin, TerritoireAdminMixin):
+            oublis.append(type(modele_admin).__name__)
+        if modele._meta.label_lower not in CHEMINS_TERRITOIRE:
+            oublis.append(f"{modele._meta.label_lower} sans chemin vers son territoire")
+        oublis += [
+            inline.__name__
+            for inline in modele_admin.inlines
+            if not issubclass(inline, ChoixDuTerritoireMixin)
+        ]
+    assert oublis == []
+
+
+def test_les_listes_et_leurs_filtres_ne_nomment_que_son_territoire(haute_saone, dijon_seulement):
+    """Every list of the admin — its rows and the choices of its filters (territoire,
+    convention, séance, financeur…) — and the raw-id lookup popups, which are these lists."""
+    fuites = []
+    for modele in administres(haute_saone):
+        for suffixe in ("", "?_to_field=id&_popup=1"):
+            url = admin_url(modele, "changelist") + suffixe
+            reponse = dijon_seulement.get(url)
+            if reponse.status_code != 200 or AUTRE in reponse.content.decode():
+                fuites.append(f"{url} : {reponse.status_code}")
+    assert fuites == []
+    conventions = dijon_seulement.get(admin_url(Territoire, "changelist")).content.decode()
+    assert "Dijon Métropole" in conventions
+
+
+def test_le_superutilisateur_voit_les_filtres_de_tous_les_territoires(haute_saone, client_admin):
+    """The other side of the test above: the names are there to be hidden."""
+    from conventions.models import Convention
+
+    page = client_admin.get(admin_url(Convention, "changelist")).content.decode()
+    filtres = page.split('id="changelist-filter"')[1]
+    assert f"Département de la {AUTRE}" in filtres and "Dijon Métropole" in filtres
+
+
+def test_les_formulaires_ne_proposent_que_son_territoire(haute_saone, dijon_seulement):
+    """Selects of every add form, and of the inlines of a Dijon convention and tableau (whose
+    empty rows list the choices too)."""
+    from conventions.models import Convention, Seance, TableauEngagements
+
+    calpa = Convention.objects.get(slug="calpa-dijon-2023")
+    tableau = TableauEngagements.objects.filter(convention=calpa).first()
+    urls = [admin_url(modele, "add") for modele in administres(haute_saone)] + [
+        admin_url(Convention, "change", calpa.pk),
+        admin_url(TableauEngagements, "change", tableau.pk),
+        admin_url(Seance, "change", Seance.objects.exclude(territoire__slug="haute-saone")[0].pk),
+    ]
+    fuites = []
+    for url in urls:
+        reponse = dijon_seulement.get(url)
+        if reponse.status_code != 200 or AUTRE in reponse.content.decode():
+            fuites.append(f"{url} : {reponse.status_code}")
+    assert fuites == []
+
+
+def test_l_id_d_un_autre_territoire_est_refuse_a_l_enregistrement(haute_saone, dijon_seulement):
+    """Typed into a raw-id input or posted by hand, it is « not one of the available choices »
+    and nothing is written."""
+    from bilans.models import Bilan
+    from conventions.models import Action, Deliberation, Engagement, TableauEngagements
+
+    engagement = Engagement.objects.filter(tableau__convention__slug="calpa-dijon-2023").first()
+    reponse = dijon_seulement.post(
+        admin_url(Engagement, "change", engagement.pk),
+        {
+            "tableau": haute_saone[TableauEngagements].pk,
+            "action": haute_saone[Action].pk,
+            "financeur": haute_saone[type(haute_saone[Territoire].financeurs.get())].pk,
+            "montant": "1",
+            "version_lue": engagement.version,
+        },
+    )
+    assert reponse.status_code == 200
+    erreurs = reponse.context["adminform"].form.errors
+    assert set(erreurs) == {"tableau", "action", "financeur"}
+    engagement.refresh_from_db()
+    assert engagement.tableau.convention.slug == "calpa-dijon-2023"
+
+    deliberation = Deliberation.objects.exclude(convention__slug="calpa-haute-saone-2023")[0]
+    reponse = dijon_seulement.post(
+        admin_url(Deliberation, "change", deliberation.pk),
+        {
+            "seance": deliberation.seance_id,
+            "reference": deliberation.reference,
+            "objet": deliberation.objet,
+            "convention": haute_saone[Bilan].convention_id,
+        },
+    )
+    assert "convention" in reponse.context["adminform"].form.errors
+    deliberation.refresh_from_db()
+    assert deliberation.convention_id != haute_saone[Bilan].convention_id
+
+
+def test_l_autocompletion_ne_renvoie_que_son_territoire(haute_saone, dijon_seulement):
+    """``/admin/autocomplete/`` for every foreign key of every model: the related admin's
+    queryset answers, so the other territoire's ids never come back."""
+    from django.contrib import admin
+
+    fuites, interrogees = [], 0
+    for modele in haute_saone:
+        for champ in modele._meta.get_fields():
+            if not (champ.many_to_one or champ.many_to_many) or not champ.concrete:
+                continue
+            lie = admin.site._registry.get(champ.related_model)
+            if lie is None or not lie.search_fields:
+                continue
+            reponse = dijon_seulement.get(
+                reverse("admin:autocomplete"),
+                {
+                    "app_label": modele._meta.app_label,
+                    "model_name": modele._meta.model_name,
+                    "field_name": champ.name,
+                    "term": "",
+                },
+            )
+            interrogees += 1
+            ids = {int(resultat["id"]) for resultat in reponse.json()["results"]}
+            autre = haute_saone.get(champ.related_model)
+            if AUTRE in reponse.content.decode() or (autre and autre.pk in ids):
+                fuites.append(f"{modele._meta.label}.{champ.name}")
+    assert interrogees >= 10
+    assert fuites == []
+
+
+def test_les_adresses_directes_d_un_autre_territoire_sont_refusees(haute_saone, dijon_seulement):
+    """Change, delete and history pages (Django's and django-simple-history's, a version
+    included): « n'existe pas » (302 to the admin's index) or 404, never the object."""
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    ecarts = []
+    for modele, objet in administres(haute_saone).items():
+        modele_admin = admin.site._registry[modele]
+        urls = {
+            admin_url(modele, "change", objet.pk): 302,
+            admin_url(modele, "delete", objet.pk): 302,
+            admin_url(modele, "history", objet.pk): 302,
+        }
+        if isinstance(modele_admin, SimpleHistoryAdmin):
+            urls[admin_url(modele, "history", objet.pk)] = 404
+            version = objet.historique.latest("history_date").history_id
+            urls[admin_url(modele, "simple_history", objet.pk, version)] = 404
+        for url, attendu in urls.items():
+            reponse = dijon_seulement.get(url)
+            if reponse.status_code != attendu or AUTRE in reponse.content.decode():
+                ecarts.append(f"{url} : {reponse.status_code} au lieu de {attendu}")
+    assert ecarts == []
+
+
+def test_l_historique_d_un_objet_supprime_reste_dans_son_territoire(haute_saone, dijon_seulement):
+    """django-simple-history shows a deleted object's history from its last copy: for the
+    other territoire's, 404; for one's own, the page."""
+    from conventions.models import Engagement
+
+    autre = haute_saone[Engagement]
+    sien = Engagement.objects.filter(tableau__convention__slug="calpa-dijon-2023").first()
+    ids = autre.pk, sien.pk
+    for engagement in (autre, sien):
+        engagement.delete()
+    assert dijon_seulement.get(admin_url(Engagement, "history", ids[0])).status_code == 404
+    page = dijon_seulement.get(admin_url(Engagement, "history", ids[1]))
+    assert page.status_code == 200
+
+
+def test_les_actions_recentes_ne_nomment_que_son_territoire(haute_saone, dijon_seulement):
+    """The admin's index lists the user's own actions; after a change of territoires, those
+    about the former territoire's objects are no longer named."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.auth import get_user_model
+    from django.utils.html import escape
+
+    from conventions.models import Convention
+
+    utilisateur = get_user_model().objects.get(username="administrateur-restreint")
+    for convention in (haute_saone[Convention], Convention.objects.get(slug="calpa-dijon-2023")):
+        LogEntry.objects.log_actions(utilisateur.pk, [convention], ADDITION, single_object=True)
+    index = dijon_seulement.get(reverse("admin:index")).content.decode()
+    recentes = index.split('id="recent-actions-module"')[1]
+    assert escape(Convention.objects.get(slug="calpa-dijon-2023").intitule) in recentes
+    assert AUTRE not in recentes
+
+
+def test_un_agent_n_atteint_l_administration_que_si_on_la_lui_donne(documents, client):
+    """An agent works in the pages: not staff, sent to the admin's login; granted, he reads."""
+    from django.contrib.auth import get_user_model
+
+    agent = roles.creer_compte("agent-sans", mot_de_passe="mot-de-passe-test", role=roles.AGENT)
+    assert not agent.is_staff
+    client.force_login(agent)
+    reponse = client.get(reverse("admin:index"))
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 302
+    roles.creer_compte(
+        "agent-sans", mot_de_passe="mot-de-passe-test", role=roles.AGENT, administration=True
+    )
+    client.force_login(get_user_model().objects.get(username="agent-sans"))
+    assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 200

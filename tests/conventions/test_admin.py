@@ -102,6 +102,24 @@ def test_chaque_liste_a_un_nombre_de_requetes_independant_du_nombre_de_lignes(cl
     assert "Erreur" not in page
 
 
+@pytest.mark.parametrize("modele", MODELES_ADMIN, ids=lambda modele: modele._meta.model_name)
+def test_les_filtres_d_un_administrateur_restreint_ne_coutent_pas_une_requete_par_ligne(
+    administrateur_restreint, modele
+):
+    """The lists of an administrator scoped to territoires: their filters read their choices
+    among the user's territoires in one query each, whatever the number of rows."""
+    from conventions.models import Territoire
+
+    peupler(1)
+    client = administrateur_restreint(Territoire.objects.all())
+    petite, _ = requetes_de_la_liste(client, modele)
+    peupler(4)
+    client = administrateur_restreint(Territoire.objects.all())
+    grande, page = requetes_de_la_liste(client, modele)
+    assert grande == petite, f"{modele._meta.label}: {petite} requêtes puis {grande}"
+    assert "Erreur" not in page
+
+
 def test_la_liste_des_tableaux_montre_les_totaux_par_financeur(documents, client_admin):
     _, page = requetes_de_la_liste(client_admin, TableauEngagements)
     assert "347\u202f000\u00a0€" in page

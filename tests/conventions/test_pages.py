@@ -293,3 +293,30 @@ def test_le_tableau_de_bord_commence_par_a_traiter_et_montre_la_tznr(documents, 
     assert 'id="titre-pluriannuels"' not in calpa
     # The constats badges lead to the convention's constats.
     assert "#titre-constats" in html
+
+
+def test_les_bilans_dus_suivent_le_filtre_territoire(documents, client_de):
+    """« À traiter » counts the bilans of the territoire chosen in the filter, not of all."""
+    from tests.conventions.factories import ConventionFactory
+
+    dijon = Territoire.objects.get(slug="dijon-metropole")
+    haute_saone = Territoire.objects.create(
+        slug="haute-saone", nom="Département de la Haute-Saône", nature="departement"
+    )
+    ConventionFactory(
+        territoire=haute_saone,
+        slug="calpa-haute-saone-2022",
+        intitule="CALPA Haute-Saône 2022",
+        annee_debut=2022,
+        annee_fin=2022,
+    )
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+
+    def bilans_dus(**params) -> tuple[int, int]:
+        html = page(client, "/", **params)
+        a_traiter = html.split('id="titre-a-traiter"')[1].split("</section>")[0]
+        return a_traiter.count("bilan en retard"), a_traiter.count("Haute-Saône")
+
+    assert bilans_dus() == (3, 1)  # Dijon : 2020 et 2023 ; Haute-Saône : 2022
+    assert bilans_dus(territoire=dijon.pk) == (2, 0)
+    assert bilans_dus(territoire=haute_saone.pk) == (1, 1)
