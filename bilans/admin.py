@@ -14,11 +14,31 @@ from conventions.models import somme
 from pauvrete.echanges import ImportExportProtege
 from pauvrete.formulaires import NombreFrancais, NombresFrancaisMixin
 
-from .models import Bilan, Indicateur, Mesure, RapportAction
+from .cycle import MODIFIABLES
+from .models import Bilan, Indicateur, Mesure, RapportAction, Relance
 from .ressources import MesureRessource
 
 
-class RapportActionInline(ChoixPartagesMixin, admin.StackedInline):
+def figures_ouvertes(request, bilan) -> bool:
+    """A transmitted or validated bilan is read-only in the admin too, but for a superuser
+    (who repairs data); ``None`` is the list or an add form, decided per object."""
+    return bilan is None or bilan.statut in MODIFIABLES or request.user.is_superuser
+
+
+class FiguresDuBilanMixin:
+    """Inlines of a bilan: read-only once it is transmitted."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and figures_ouvertes(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and figures_ouvertes(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and figures_ouvertes(request, obj)
+
+
+class RapportActionInline(FiguresDuBilanMixin, ChoixPartagesMixin, admin.StackedInline):
     model = RapportAction
     extra = 0
     fields = ["action", "realisation", "operateur", "texte"]
@@ -54,7 +74,9 @@ class MesuresDuBilan(BaseInlineFormSet):
         return self._lot_cache
 
 
-class MesureInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):
+class MesureInline(
+    FiguresDuBilanMixin, NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline
+):
     model = Mesure
     formset = MesuresDuBilan
     extra = 0
@@ -92,6 +114,12 @@ class BilanAdmin(
     search_fields = ["convention__intitule", "remarques"]
     raw_id_fields = ["tableau_previsionnel"]
     inlines = [RapportActionInline, MesureInline]
+    # The status changes on the bilan's page (« Suivi du bilan »), through bilans.cycle: who may
+    # transmit, send back or validate is checked there, and the timeline records it.
+    readonly_fields = ["statut", "date_transmission"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and figures_ouvertes(request, obj)
 
     def get_queryset(self, request):
         engagements = "tableau_previsionnel__engagements__montant"
@@ -154,6 +182,15 @@ class MesureAdmin(
     ImportExportProtege, NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin
 ):
     resource_classes = [MesureRessource]
+
+    def has_change_permission(self, request, obj=None):
+        bilan = obj.bilan if obj is not None else None
+        return super().has_change_permission(request, obj) and figures_ouvertes(request, bilan)
+
+    def has_delete_permission(self, request, obj=None):
+        bilan = obj.bilan if obj is not None else None
+        return super().has_delete_permission(request, obj) and figures_ouvertes(request, bilan)
+
     list_display = ["indicateur", "valeur_affichee", "bilan"]
     list_filter = ["bilan__annee", "bilan__convention__territoire"]
     list_select_related = ["indicateur__action", "bilan__convention"]
@@ -163,3 +200,20 @@ class MesureAdmin(
     @admin.display(description="valeur", ordering="valeur")
     def valeur_affichee(self, obj):
         return nombre(obj.valeur)
+
+
+@admin.register(Relance)
+class RelanceAdmin(TerritoireAdminMixin, admin.ModelAdmin):
+    """What ``manage.py relancer`` sent, to whom and when: a record, not edited by hand."""
+
+    list_display = ["date", "motif", "annee", "convention", "destinataire"]
+    list_filter = ["motif", "date", "convention__territoire"]
+    list_select_related = ["convention", "destinataire"]
+    search_fields = ["convention__intitule", "destinataire__username", "destinataire__email"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -92,3 +92,23 @@ class MesuresForm(forms.Form):
 
     def valeurs(self) -> dict:
         return {i: self.cleaned_data.get(self.nom(i)) for i in self.indicateurs}
+
+
+class ChangementDeStatutForm(forms.Form):
+    """One change of status of a bilan: the comment and the deliberation's date it may need."""
+
+    transition = forms.CharField(widget=forms.HiddenInput)
+    date_deliberation = forms.DateField(
+        label="Date de la délibération du conseil",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Date illisible : écrivez-la JJ/MM/AAAA."},
+    )
+    commentaire = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    confirmer = forms.BooleanField(required=False, widget=forms.HiddenInput)

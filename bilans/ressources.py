@@ -10,6 +10,7 @@ from conventions.models import Convention
 from conventions.ressources import conseil
 from pauvrete.echanges import LigneRefusee, NombreFrancaisWidget, RessourceProtegee, annee, texte
 
+from .cycle import MODIFIABLES
 from .models import Bilan, Indicateur, Mesure
 
 
@@ -83,6 +84,11 @@ class MesureRessource(RessourceProtegee):
                 bilan = self.bilans.get((convention.pk, an))
                 if bilan is None:
                     erreurs.append(f"la convention « {slug} » n'a pas de bilan {an}")
+                elif bilan.statut not in MODIFIABLES:
+                    erreurs.append(
+                        f"le bilan {an} de « {slug} » est « {bilan.get_statut_display()} » : ses "
+                        "valeurs ne se modifient plus (sauf s'il est renvoyé à compléter)"
+                    )
             indicateur = self.indicateurs.get((convention.pk, code_action, code))
             if indicateur is None:
                 codes = [

@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from comptes.acces import conventions_de, exiger, peut_exporter, peut_remplir_les_bilans
-from controles.constats import Resume
+from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
 from conventions import historique, selectors
 from conventions.exports import reponse_export
 from conventions.graphiques import barres
 from conventions.models import Convention
 
-from .forms import MesuresForm, RapportActionForm
+from . import cycle
+from .forms import ChangementDeStatutForm, MesuresForm, RapportActionForm
 from .models import Bilan, Indicateur, Mesure, RapportAction
 from .services import enregistrer_rapport
 
@@ -102,10 +104,13 @@ def _mettre_le_focus_sur_la_premiere_erreur(section):
 @login_required
 def bilan_detail(request, slug, annee):
     bilan = _bilan(request, slug, annee)
-    peut_remplir = peut_remplir_les_bilans(request.user)
+    peut_remplir = cycle.figures_modifiables(request.user, bilan)
     sections, erreurs = None, []
     if request.method == "POST":
-        exiger(peut_remplir)
+        exiger(peut_remplir_les_bilans(request.user))
+        if not peut_remplir:
+            messages.error(request, verrou(bilan))
+            return redirect(request.path)
         code = request.POST.get("action")
         sections = _sections(bilan, request.POST, code)
         section = next((s for s in sections if s["rapport"].action.code == code), None)
@@ -143,6 +148,10 @@ def bilan_detail(request, slug, annee):
             "convention": bilan.convention,
             "sections": sections,
             "peut_remplir": peut_remplir,
+            "verrou": verrou(bilan) if cycle.remplit_les_bilans(request.user) else "",
+            "transitions": cycle.possibles(request.user, bilan),
+            "chronologie": cycle.chronologie(bilan),
+            "attente": cycle.attente(bilan),
             "peut_exporter": peut_exporter(request.user),
             "historique": historique.des_mesures({"bilan_id": bilan.pk}),
             "constats": constats,
@@ -151,6 +160,65 @@ def bilan_detail(request, slug, annee):
             "action_en_erreur": request.POST.get("action") if erreurs else None,
         },
     )
+
+
+def statut_de(bilan) -> str:
+    return f"Le bilan {bilan.annee} est désormais « {bilan.get_statut_display()} »."
+
+
+def verrou(bilan) -> str:
+    """Why the figures cannot be changed now (empty when they can, for the collectivité)."""
+    if bilan.statut in cycle.MODIFIABLES:
+        return ""
+    quand = f" le {bilan.date_transmission:%d/%m/%Y}" if bilan.date_transmission else ""
+    if bilan.statut == Bilan.Statut.VALIDE:
+        return (
+            f"Bilan {bilan.annee} validé par les services de l'État : ses chiffres sont définitifs."
+        )
+    return (
+        f"Bilan {bilan.annee} transmis au préfet{quand} : ses chiffres ne sont plus modifiables, "
+        "sauf si les services de l'État le renvoient à compléter."
+    )
+
+
+@login_required
+@require_POST
+def changer_statut(request, slug, annee):
+    """Deliberate, transmit, send back or validate (``bilans.cycle``); an error on transmit
+    asks for confirmation with the list of the bilan's errors first."""
+    bilan = _bilan(request, slug, annee)
+    retour = f"{bilan.get_absolute_url()}#suivi"
+    form = ChangementDeStatutForm(request.POST)
+    if not form.is_valid():
+        for erreurs_du_champ in form.errors.values():
+            for erreur in erreurs_du_champ:
+                messages.error(request, erreur)
+        return redirect(retour)
+    nom = form.cleaned_data["transition"]
+    if nom == "transmettre" and not form.cleaned_data["confirmer"]:
+        constats = constats_de(bilan, controler(Convention.objects.filter(pk=bilan.convention_id)))
+        erreurs = [c for c in constats if c.severite == Severite.ERREUR]
+        transition = cycle.PAR_NOM[nom]
+        if erreurs and cycle.peut(request.user, transition, bilan):
+            return render(
+                request,
+                "bilans/confirmer_transmission.html",
+                {"bilan": bilan, "convention": bilan.convention, "erreurs": erreurs, "form": form},
+            )
+    try:
+        transition = cycle.appliquer(
+            request.user,
+            bilan,
+            nom,
+            commentaire=form.cleaned_data["commentaire"],
+            date_deliberation=form.cleaned_data["date_deliberation"],
+        )
+    except cycle.TransitionRefusee as refus:
+        messages.error(request, str(refus))
+        return redirect(retour)
+    bilan.refresh_from_db()
+    messages.success(request, f"{transition.libelle} : fait. {verrou(bilan) or statut_de(bilan)}")
+    return redirect(retour)
 
 
 @login_required

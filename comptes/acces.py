@@ -101,6 +101,7 @@ CHEMINS_TERRITOIRE = {
     "bilans.rapportaction": "bilan__convention__territoire__in",
     "bilans.mesure": "bilan__convention__territoire__in",
     "bilans.indicateur": "action__convention__territoire__in",
+    "bilans.relance": "convention__territoire__in",
     "conventions.financeur": "territoire__in",
 }
 # Rows that belong to no territoire are common to all: the État, a CAF, an ARS… are financeurs

@@ -10,8 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
+from bilans import cycle
 from comptes.acces import (
     conventions_de,
+    cote_de,
     exiger,
     peut_exporter,
     peut_modifier_les_tableaux,
@@ -81,6 +83,8 @@ def tableau_de_bord(request):
             "filtre": filtre,
             "table": table,
             "a_traiter": {
+                "bilans": cycle.a_traiter(request.user, filtrees),
+                "cote": cote_de(request.user),
                 "echeances": echeances(filtrees),
                 "erreurs": [
                     c for c in constats if c.severite == "erreur" and c.code != "calendrier"

@@ -42,7 +42,14 @@ def test_comptes_de_demonstration_un_par_role_et_sans_doublon(db, settings):
     assert [(u.username, u.groups.get().name, u.is_superuser) for u in utilisateurs] == [
         ("admin", roles.ADMINISTRATEUR, True),
         ("agent", roles.AGENT, False),
+        ("etat", roles.AGENT, False),
         ("finances", roles.FINANCES, False),
+    ]
+    assert [u.profil.cote for u in utilisateurs] == [
+        "collectivite",
+        "collectivite",
+        "etat",
+        "collectivite",
     ]
     agent = utilisateurs.get(username="agent")
     assert agent.has_perm("bilans.change_mesure")

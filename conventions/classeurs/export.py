@@ -13,6 +13,7 @@ Layout of a sheet (what ``lecture`` expects back):
 from datetime import date
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -294,7 +295,56 @@ def classeur_du_bilan(bilan) -> bytes:
             ]
         )
     if bilan.tableau_previsionnel:
-        ecrire_feuille(classeur, bilan.tableau_previsionnel, {"Indicateurs"}, date.today())
+        ecrire_feuille(classeur, bilan.tableau_previsionnel, {"Indicateurs", "Suivi"}, date.today())
+    _feuille_de_suivi(classeur, bilan)
     tampon = BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def _feuille_de_suivi(classeur, bilan) -> None:
+    """Where the bilan stands (status in words, deliberation, transmission, due date) and every
+    change of status, so that a workbook passed around says which state its figures are in."""
+    from bilans.cycle import chronologie
+
+    feuille = classeur.create_sheet("Suivi")
+    feuille.column_dimensions["A"].width = 28
+    feuille.column_dimensions["B"].width = 30
+    feuille.column_dimensions["D"].width = 60
+    feuille.append([_cellule(feuille, f"Suivi du bilan {bilan.annee}", gras=True)])
+    for libelle, valeur in [
+        ("Statut", bilan.get_statut_display()),
+        ("Échéance", bilan.echeance),
+        ("Délibération", bilan.date_deliberation),
+        ("Transmission au préfet", bilan.date_transmission),
+    ]:
+        feuille.append(
+            [
+                _cellule(feuille, libelle, gras=True),
+                _cellule(
+                    feuille,
+                    valeur if valeur is not None else "non renseignée",
+                    format_="DD/MM/YYYY",
+                ),
+            ]
+        )
+    feuille.append([])
+    feuille.append(
+        [
+            _cellule(feuille, t, gras=True)
+            for t in ["Date", "Par", "Changement de statut", "Commentaire"]
+        ]
+    )
+    for etape in chronologie(bilan):
+        feuille.append(
+            [
+                _cellule(
+                    feuille,
+                    timezone.localtime(etape.quand).replace(tzinfo=None),
+                    format_="DD/MM/YYYY HH:MM",
+                ),
+                _cellule(feuille, etape.qui),
+                _cellule(feuille, f"{etape.avant} → {etape.apres}"),
+                _cellule(feuille, etape.commentaire),
+            ]
+        )

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+from bilans.models import Bilan, Indicateur, Mesure, RapportAction, Relance
 from conventions.formats import nombre
 from conventions.models import (
     Avenant,
@@ -80,6 +81,14 @@ def peupler(taille: int):
             )
             for indicateur in (tout, partie):
                 Mesure.objects.create(indicateur=indicateur, bilan=bilan, valeur=Decimal("3"))
+        destinataire = get_user_model().objects.create(username=f"agent-{convention.pk}")
+        Relance.objects.create(
+            convention=convention,
+            annee=2023,
+            motif=Relance.Motif.RETARD,
+            destinataire=destinataire,
+            date=date(2024, 4, 14),
+        )
 
 
 def requetes_de_la_liste(client, modele) -> tuple[int, str]:

@@ -11,15 +11,43 @@ from conventions import roles
 from conventions.models import Territoire
 
 COMPTES = [
-    # (identifiant, mot de passe, rôle, nom affiché)
-    ("admin", "demo-admin-2026", roles.ADMINISTRATEUR, "Administratrice de démonstration"),
-    ("finances", "demo-finances-2026", roles.FINANCES, "Chargé de finances de démonstration"),
-    ("agent", "demo-agent-2026", roles.AGENT, "Agente des services sociaux de démonstration"),
+    # (identifiant, mot de passe, rôle, côté, nom affiché)
+    (
+        "admin",
+        "demo-admin-2026",
+        roles.ADMINISTRATEUR,
+        "collectivite",
+        "Administratrice de démonstration",
+    ),
+    (
+        "finances",
+        "demo-finances-2026",
+        roles.FINANCES,
+        "collectivite",
+        "Chargé de finances de démonstration",
+    ),
+    (
+        "agent",
+        "demo-agent-2026",
+        roles.AGENT,
+        "collectivite",
+        "Agente des services sociaux de démonstration",
+    ),
+    (
+        "etat",
+        "demo-etat-2026",
+        roles.AGENT,
+        "etat",
+        "Instructeur des services de l'État (démonstration)",
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Crée un compte de démonstration par rôle (administrateur, finances, agent)."
+    help = (
+        "Crée un compte de démonstration par rôle (administrateur, finances, agent) et un "
+        "compte des services de l'État (etat)."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -27,14 +55,16 @@ class Command(BaseCommand):
         # The demo accounts follow every territoire loaded (Dijon Métropole with the fixtures).
         territoires = list(Territoire.objects.all())
         with transaction.atomic():
-            for identifiant, mot_de_passe, role, nom in COMPTES:
+            for identifiant, mot_de_passe, role, cote, nom in COMPTES:
                 roles.creer_compte(
                     identifiant,
                     mot_de_passe=mot_de_passe,
                     role=role,
                     nom=nom,
                     territoires=territoires,
+                    cote=cote,
+                    courriel=f"{identifiant}@demo.invalid",
                 )
-        self.stdout.write("Comptes de démonstration (identifiant / mot de passe / rôle) :")
-        for identifiant, mot_de_passe, role, _nom in COMPTES:
-            self.stdout.write(f"  {identifiant:<10} {mot_de_passe:<20} {role}")
+        self.stdout.write("Comptes de démonstration (identifiant / mot de passe / rôle / côté) :")
+        for identifiant, mot_de_passe, role, cote, _nom in COMPTES:
+            self.stdout.write(f"  {identifiant:<10} {mot_de_passe:<20} {role:<15} {cote}")
