@@ -53,6 +53,6 @@ fixtures: install
 	$(PY) -m fixtures.generer
 
 ## make bench: the national-scale benchmark in a throw-away database; writes docs/performance.md.
-## `$(PY) -m banc --rapide` runs it at a small size (CI does, through the tests).
+## `$(PY) -m outils.banc --rapide` runs it at a small size (CI does, through the tests).
 bench: install
-	$(PY) -m banc
+	$(PY) -m outils.banc

@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from commun.formats import euros, nombre
+from commun.formulaires import NombreFrancais, NombresFrancaisMixin
 from comptes.acces import TerritoireAdminMixin
 from controles.admin import ConstatsAdminMixin
 from conventions.admin import ChoixPartagesMixin
-from conventions.formats import euros, nombre
+from conventions.classeurs.listes import ImportExportProtege
 from conventions.models import somme
-from pauvrete.echanges import ImportExportProtege
-from pauvrete.formulaires import NombreFrancais, NombresFrancaisMixin
 
 from .cycle import MODIFIABLES
 from .models import Bilan, Indicateur, Mesure, RapportAction, Relance

@@ -14,8 +14,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from comptes import roles
 from comptes.acces import cote_de, role_de
-from conventions import roles
 
 from .models import Bilan
 

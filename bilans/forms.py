@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
-from conventions.concurrence import message
-from conventions.formats import PLAFOND, lire_nombre, nombre
+from commun.concurrence import message
+from commun.formats import PLAFOND, lire_nombre, nombre
 
 from .models import Mesure, RapportAction
 

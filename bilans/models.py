@@ -7,13 +7,15 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from conventions.formats import nombre
-from conventions.models import MONTANT, Action, Convention, TableauEngagements, montant_positif
-
-
-class BilanManager(models.Manager):
-    def get_by_natural_key(self, convention_slug, annee):
-        return self.get(convention__slug=convention_slug, annee=annee)
+from commun.formats import nombre
+from conventions.models import (
+    MONTANT,
+    Action,
+    Convention,
+    ParCleNaturelle,
+    TableauEngagements,
+    montant_positif,
+)
 
 
 class Bilan(models.Model):
@@ -56,7 +58,7 @@ class Bilan(models.Model):
     source = models.CharField("document source", max_length=300, blank=True)
     remarques = models.TextField("remarques", blank=True)
 
-    objects = BilanManager()
+    objects = ParCleNaturelle()
     # The comment of a change of status (« à compléter : … ») is the record's change reason: the
     # timeline reads it back, and it may be longer than simple_history's 100 characters.
     historique = HistoricalRecords(
@@ -84,6 +86,8 @@ class Bilan(models.Model):
     def get_absolute_url(self):
         return reverse("bilans:detail", args=[self.convention.slug, self.annee])
 
+    cle_naturelle = ("convention__slug", "annee")
+
     def natural_key(self):
         return (*self.convention.natural_key(), self.annee)
 
@@ -92,13 +96,6 @@ class Bilan(models.Model):
     @property
     def echeance(self):
         return self.convention.echeance_bilan(self.annee)
-
-
-class RapportActionManager(models.Manager):
-    def get_by_natural_key(self, convention_slug, annee, action_code):
-        return self.get(
-            bilan__convention__slug=convention_slug, bilan__annee=annee, action__code=action_code
-        )
 
 
 class RapportAction(models.Model):
@@ -124,7 +121,7 @@ class RapportAction(models.Model):
     operateur = models.CharField("opérateur", max_length=200, blank=True)
     texte = models.TextField("compte rendu", blank=True)
 
-    objects = RapportActionManager()
+    objects = ParCleNaturelle()
     historique = HistoricalRecords(verbose_name="historique du rapport")
 
     class Meta:
@@ -142,17 +139,12 @@ class RapportAction(models.Model):
     def __str__(self):
         return f"{self.bilan} — action {self.action.code}"
 
+    cle_naturelle = ("bilan__convention__slug", "bilan__annee", "action__code")
+
     def natural_key(self):
         return (*self.bilan.natural_key(), self.action.code)
 
     natural_key.dependencies = ["bilans.bilan", "conventions.action"]
-
-
-class IndicateurManager(models.Manager):
-    def get_by_natural_key(self, convention_slug, action_code, code):
-        return self.get(
-            action__convention__slug=convention_slug, action__code=action_code, code=code
-        )
 
 
 class Indicateur(models.Model):
@@ -183,7 +175,7 @@ class Indicateur(models.Model):
     )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
 
-    objects = IndicateurManager()
+    objects = ParCleNaturelle()
 
     class Meta:
         verbose_name = "indicateur"
@@ -209,6 +201,8 @@ class Indicateur(models.Model):
     def get_absolute_url(self):
         return self.action.get_absolute_url()
 
+    cle_naturelle = ("action__convention__slug", "action__code", "code")
+
     def natural_key(self):
         return (*self.action.natural_key(), self.code)
 
@@ -217,17 +211,6 @@ class Indicateur(models.Model):
     def clean(self):
         if self.parent_id and self.parent.action_id != self.action_id:
             raise ValidationError({"parent": "L'indicateur parent mesure une autre action."})
-
-
-class MesureManager(models.Manager):
-    def get_by_natural_key(self, convention_slug, action_code, code, annee):
-        return self.get(
-            indicateur__action__convention__slug=convention_slug,
-            indicateur__action__code=action_code,
-            indicateur__code=code,
-            bilan__annee=annee,
-            bilan__convention__slug=convention_slug,
-        )
 
 
 class Mesure(models.Model):
@@ -244,7 +227,7 @@ class Mesure(models.Model):
     # Optimistic locking, as for engagements.
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
-    objects = MesureManager()
+    objects = ParCleNaturelle()
     historique = HistoricalRecords(verbose_name="historique de la mesure")
 
     class Meta:
@@ -270,6 +253,14 @@ class Mesure(models.Model):
 
     def __str__(self):
         return f"{self.indicateur} : {self.valeur}"
+
+    cle_naturelle = (
+        # The convention is named once in the key; indicateur and bilan must both belong to it.
+        ("indicateur__action__convention__slug", "bilan__convention__slug"),
+        "indicateur__action__code",
+        "indicateur__code",
+        "bilan__annee",
+    )
 
     def natural_key(self):
         return (*self.indicateur.natural_key(), self.bilan.annee)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Max
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Convention
 
 from .models import Bilan, Relance

@@ -6,9 +6,15 @@ One line per indicator and bilan: convention, année, action code, indicator cod
 
 from import_export.fields import Field
 
+from conventions.classeurs.listes import (
+    LigneRefusee,
+    NombreFrancaisWidget,
+    RessourceProtegee,
+    annee,
+    texte,
+)
 from conventions.models import Convention
 from conventions.ressources import conseil
-from pauvrete.echanges import LigneRefusee, NombreFrancaisWidget, RessourceProtegee, annee, texte
 
 from .cycle import MODIFIABLES
 from .models import Bilan, Indicateur, Mesure

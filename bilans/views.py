@@ -7,17 +7,18 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from commun.graphiques import barres
+from commun.telechargements import reponse_export
 from comptes.acces import conventions_de, exiger, peut_exporter, peut_remplir_les_bilans
 from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
-from conventions import historique, selectors
-from conventions.exports import reponse_export
-from conventions.graphiques import barres
+from conventions import selectors
 from conventions.models import Convention
 
 from . import cycle
 from .forms import ChangementDeStatutForm, MesuresForm, RapportActionForm
 from .models import Bilan, Indicateur, Mesure, RapportAction
+from .selectors import historique_des_mesures
 from .services import enregistrer_rapport
 
 
@@ -153,7 +154,7 @@ def bilan_detail(request, slug, annee):
             "chronologie": cycle.chronologie(bilan),
             "attente": cycle.attente(bilan),
             "peut_exporter": peut_exporter(request.user),
-            "historique": historique.des_mesures({"bilan_id": bilan.pk}),
+            "historique": historique_des_mesures({"bilan_id": bilan.pk}),
             "constats": constats,
             "resume": Resume.de(constats),
             "erreurs": erreurs,

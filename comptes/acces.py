@@ -1,6 +1,6 @@
 """The role of a user and the conventions they may see.
 
-Roles are Django groups (``conventions.roles``); territoires come from the user's ``Profil``.
+Roles are Django groups (``comptes.roles``); territoires come from the user's ``Profil``.
 Superusers see every territoire. An administrateur who is not a superuser is scoped to the
 territoires of their profile, like everyone else: a département's administrator loads and edits
 that département's conventions only.
@@ -12,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q
 from django.http import Http404
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Convention, Territoire
 
 

@@ -10,30 +10,30 @@ from django.utils import timezone
 
 from conventions.models import Convention
 
-from . import regles
-from .constats import Constat, Resume, trier
+from .constats import Constat, Regle, Resume, trier
 from .donnees import Donnees
+from .regles import REGLES, regle_de
 
 
 def controler(
-    conventions=None, *, annee: int | None = None, aujourdhui: date | None = None
+    conventions=None,
+    *,
+    annee: int | None = None,
+    aujourdhui: date | None = None,
+    regles: list[Regle] | None = None,
 ) -> list[Constat]:
-    """Every constat on ``conventions`` (all of them by default), optionally for one year."""
+    """Every constat on ``conventions`` (all of them by default), optionally for one year, of
+    every rule of the registry (``regles.REGLES``) or only of the codes in ``regles``."""
     toutes = conventions is None
     donnees = Donnees(
         Convention.objects.all() if toutes else conventions, toutes_les_seances=toutes
     )
     aujourdhui = aujourdhui or timezone.localdate()
     constats = [
-        *regles.cofinancement(donnees),
-        *regles.totaux_imprimes(donnees),
-        *regles.budget_des_fiches(donnees),
-        *regles.pluriannuel(donnees),
-        *regles.bilan_et_engagements(donnees),
-        *regles.indicateurs(donnees),
-        *regles.deliberations(donnees),
-        *regles.calendrier(donnees, aujourdhui),
-        *regles.completude(donnees),
+        constat
+        for regle in REGLES
+        if regles is None or regle.code in regles
+        for constat in regle(donnees, aujourdhui)
     ]
     if annee is not None:
         constats = [c for c in constats if c.couvre(annee)]
@@ -53,7 +53,8 @@ def echeances(conventions, *, aujourdhui: date | None = None) -> list[Constat]:
     for bilan in bilans:
         bilan.convention = par_pk[bilan.convention_id]
     donnees = SimpleNamespace(conventions=list(par_pk.values()), bilans=bilans)
-    return trier(regles.calendrier(donnees, aujourdhui or timezone.localdate()))
+    calendrier = regle_de(Regle.CALENDRIER)
+    return trier(calendrier(donnees, aujourdhui or timezone.localdate()))
 
 
 def constats_de(objet, constats: list[Constat]) -> list[Constat]:

@@ -9,18 +9,18 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from commun.concurrence import VersionForm
+from commun.formats import euros
+from commun.formulaires import NombresFrancaisMixin
 from comptes.acces import (
     ChoixDuTerritoireMixin,
     TerritoireAdminMixin,
     peut_charger_des_conventions,
 )
 from controles.admin import ConstatsAdminMixin
-from pauvrete.echanges import ImportExportProtege
-from pauvrete.formulaires import NombresFrancaisMixin
+from conventions.classeurs.listes import ImportExportProtege
 
 from .admin_chargement import preparer_annee_suivante, vue_chargement
-from .concurrence import VersionForm
-from .formats import euros
 from .models import (
     Action,
     Avenant,

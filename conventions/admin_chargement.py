@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from commun import attente
 from comptes.acces import peut_charger_des_conventions
-from pauvrete import attente
 
 from .annuel.chargement import charger
 from .annuel.fichier import TAILLE_MAX, FichierInvalide

@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from pauvrete import attente
+from commun import attente
 
 from .classeurs.chargement import importer
 from .classeurs.lecture import TAILLE_MAX, ClasseurInvalide

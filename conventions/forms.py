@@ -2,7 +2,7 @@
 
 from django import forms
 
-from pauvrete.formulaires import NombreFrancais
+from commun.formulaires import NombreFrancais
 
 from .selectors import Grille
 from .tableaux import Saisie

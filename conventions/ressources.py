@@ -9,10 +9,15 @@ from difflib import get_close_matches
 
 from import_export.fields import Field
 
+from commun.formats import CENTIME
 from comptes.acces import territoires_de, voit_tous_les_territoires
-from pauvrete.echanges import LigneRefusee, NombreFrancaisWidget, RessourceProtegee, texte
+from conventions.classeurs.listes import (
+    LigneRefusee,
+    NombreFrancaisWidget,
+    RessourceProtegee,
+    texte,
+)
 
-from .formats import CENTIME
 from .models import Action, Convention, Engagement, Financeur, TableauEngagements, Territoire
 
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from commun.historique import evolutions
+
 from .models import Action, Axe, Engagement, Financeur, TableauEngagements, somme
 
 ZERO = Decimal("0.00")
@@ -441,7 +443,7 @@ def recherche(conventions, texte: str):
     """Conventions, actions, operators and indicators whose words contain ``texte``, whatever
     its accents and case (« acces » finds « accès », « tznr » the Territoire zéro non recours)."""
     from bilans.models import Indicateur, RapportAction
-    from pauvrete.recherche import SansAccents, sans_accents
+    from commun.recherche import SansAccents, sans_accents
 
     cherche = sans_accents(texte)
 
@@ -483,3 +485,12 @@ def recherche(conventions, texte: str):
         .order_by("action__ordre", "ordre")[:50]
     )
     return list(actions), list(operateurs), list(indicateurs), list(trouvees)
+
+
+def historique_des_engagements(filtre: dict):
+    """The readable changes of the engagements matching ``filtre`` (newest first)."""
+    return evolutions(
+        Engagement.historique.filter(**filtre).select_related("action", "financeur"),
+        champ="montant",
+        libelle=lambda h: f"{h.action.code} {h.financeur.nom}",
+    )

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from .concurrence import message
+from commun.concurrence import message
+
 from .models import Action, Engagement, Financeur, TableauEngagements
 
 RAISON_GRILLE = "saisie de la grille dans le navigateur"

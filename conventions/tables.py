@@ -4,9 +4,9 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from commun.formats import arrondi, euros, pourcentage
 from controles.admin import badge
 
-from .formats import arrondi, euros, pourcentage
 from .models import TableauEngagements
 
 

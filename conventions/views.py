@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from bilans import cycle
+from bilans.selectors import historique_des_mesures
+from commun.graphiques import barres
+from commun.telechargements import reponse_export
 from comptes.acces import (
     conventions_de,
     cote_de,
@@ -23,10 +26,8 @@ from comptes.acces import (
 from controles.constats import Resume
 from controles.services import constats_de, controler, echeances
 
-from . import historique, selectors
-from .exports import reponse_export
+from . import selectors
 from .filters import TableauDeBordFilter
-from .graphiques import barres
 from .models import Action, Convention, TableauEngagements
 from .tables import TableauDeBordTable
 
@@ -165,7 +166,9 @@ def convention_detail(request, slug):
             "versions": versions,
             "annexe": annexe,
             "constats_du_tableau": constats_du_tableau,
-            "historique": historique.des_engagements({"tableau_id": tableau.pk}) if tableau else [],
+            "historique": selectors.historique_des_engagements({"tableau_id": tableau.pk})
+            if tableau
+            else [],
             "resume_du_tableau": Resume.de(constats_du_tableau),
             "constats": constats,
             "resume": Resume.de(constats),
@@ -259,8 +262,8 @@ def action_detail(request, slug, code):
             ],
             "annees_mesures": annees_mesures,
             "graphique_indicateurs": graphique_indicateurs,
-            "historique": historique.des_engagements({"action_id": action.pk})
-            + historique.des_mesures({"indicateur__action_id": action.pk}),
+            "historique": selectors.historique_des_engagements({"action_id": action.pk})
+            + historique_des_mesures({"indicateur__action_id": action.pk}),
             "constats": constats,
             "resume": Resume.de(constats),
         },

@@ -46,12 +46,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "commun",
     "axes",
     "csp",
     "conventions",
     "bilans",
     "controles",
     "comptes",
+    "outils",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +184,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Import and export of the admin's flat lists (django-import-export; pauvrete/echanges.py):
+# The admin's flat lists imported and exported (django-import-export, classeurs/listes.py):
 # xlsx and CSV only, each replaced by its guarded version (the annex reader's size and zip caps);
 # texts never exported as formulas; the whole import in one transaction, rolled back when any
 # line is invalid; each model's own permissions (« import_engagement », « export_engagement »…),

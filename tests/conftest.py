@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from conventions import roles
-from conventions.historique import poser_le_socle
+from commun.historique import poser_le_socle
+from comptes import roles
 
 FIXTURES = sorted(
     str(chemin) for chemin in (Path(__file__).resolve().parent.parent / "fixtures").glob("*.json")

@@ -13,7 +13,7 @@ RACINE = Path(__file__).resolve().parent.parent
 def test_le_banc_rapide(tmp_path):
     rapport = tmp_path / "performance.md"
     resultat = subprocess.run(
-        [sys.executable, "-m", "banc", "--rapide", "--sortie", str(rapport)],
+        [sys.executable, "-m", "outils.banc", "--rapide", "--sortie", str(rapport)],
         cwd=RACINE,
         capture_output=True,
         text=True,

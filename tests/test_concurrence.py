@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bilans.models import Mesure
-from conventions import roles
+from comptes import roles
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire
 from tests.bilans.formulaires import champ_de, formulaire_du_rapport

@@ -8,7 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.utils import timezone
 
-from conventions import roles
+from comptes import roles
 
 PAGES = ["/compte/connexion/", "/admin/login/"]
 

@@ -10,8 +10,8 @@ from django.db.models import Count, Sum
 from bilans.models import Mesure
 from controles.constats import Regle
 from controles.services import controler
-from conventions.generation import generer
 from conventions.models import Action, Engagement
+from outils.generation import generer
 
 
 def resume():

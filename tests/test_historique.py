@@ -5,7 +5,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conventions import roles
+from comptes import roles
 from conventions.classeurs.chargement import importer
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire

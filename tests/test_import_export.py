@@ -1,5 +1,5 @@
 """Import and export of the admin's flat lists (django-import-export), configured safely: each
-guard of ``pauvrete/echanges.py`` by a test that fails without it."""
+guard of ``conventions/classeurs/listes.py`` by a test that fails without it."""
 
 import csv
 import html
@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from bilans.models import Mesure
-from conventions import roles
+from comptes import roles
 from conventions.classeurs import ouverture
 from conventions.models import (
     Convention,

@@ -5,7 +5,7 @@ new page without a rule here fails this test."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 
 PARAMETRES = {"slug": "calpa-dijon-2023", "annee": 2023, "code": "3.1"}

@@ -5,7 +5,7 @@ from django.test import Client, override_settings
 from django.urls import include, path
 
 import pauvrete.urls
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from bilans.forms import MesuresForm
+from commun.formats import lire_nombre
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
-from conventions.formats import lire_nombre
 from conventions.models import Convention, Engagement
 
 CALPA = "calpa-dijon-2023"
@@ -69,7 +69,7 @@ def test_le_lecteur_de_montants_ne_leve_que_des_erreurs_francaises(texte):
 
 @given(st.decimals(min_value=0, max_value=10**11, places=2, allow_nan=False))
 def test_un_montant_affiche_se_relit_a_l_identique(montant):
-    from conventions.formats import euros
+    from commun.formats import euros
 
     assert lire_nombre(euros(montant)) == montant
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from conventions import roles
+from comptes import roles
 
 RACINE = Path(__file__).resolve().parent.parent
 

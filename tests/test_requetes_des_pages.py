@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction
-from conventions import roles
+from comptes import roles
 from conventions.models import Action, Engagement, TableauEngagements
 from tests.conventions.factories import FinanceurFactory, TableauFactory, convention_complete
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import template
 
-from conventions.formats import date_longue, ecart_euros, euros, nombre
+from commun.formats import date_longue, ecart_euros, euros, nombre
 
 register = template.Library()
 

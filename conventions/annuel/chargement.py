@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
-from conventions.formats import euros
+from commun.formats import euros
 from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
 
 from . import cles

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from conventions.formats import euros
+from commun.formats import euros
 from conventions.models import Action, Engagement, Financeur, TableauEngagements
 
 from .lecture import ClasseurInvalide, FeuilleLue, lire

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl.utils import get_column_letter
 
-from conventions.formats import CENTIME, PLAFOND, lire_nombre
+from commun.formats import CENTIME, PLAFOND, lire_nombre
 from conventions.models import Action, Convention, Financeur, TableauEngagements
 
 from . import ouverture

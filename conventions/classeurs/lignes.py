@@ -8,7 +8,7 @@ file: a national export (about 100 000 lines) never sits in memory.
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from conventions.exports import texte_xlsx
+from commun.telechargements import texte_xlsx
 from conventions.models import Engagement
 
 from .export import FORMAT_EUROS, GRAS

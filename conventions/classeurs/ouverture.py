@@ -12,7 +12,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from conventions.formats import nombre
+from commun.formats import nombre
 
 journal = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bilans import cycle
 from bilans.models import Bilan, Mesure
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 from tests.bilans.factories import BilanFactory
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bilans.models import Mesure
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 from tests.bilans.formulaires import champ_de, formulaire_du_rapport
 

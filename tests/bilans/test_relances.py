@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from bilans import cycle
 from bilans.models import Bilan, Relance
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction, Relance
-from conventions.formats import nombre
+from commun.formats import nombre
 from conventions.models import (
     Avenant,
     Deliberation,
@@ -248,7 +248,7 @@ def test_les_constats_en_colonne_et_sur_la_page_des_objets(documents, client_adm
 @pytest.mark.parametrize("modele", MODELES_ADMIN, ids=lambda m: m._meta.label)
 def test_chaque_champ_decimal_de_l_admin_se_saisit_a_la_francaise(rf, admin_user, modele):
     """Every decimal of every admin form and inline reads « 1,00 » and « 442 932 »."""
-    from pauvrete.formulaires import NombreFrancais
+    from commun.formulaires import NombreFrancais
 
     requete = rf.get("/")
     requete.user = admin_user

@@ -20,10 +20,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from comptes import roles
 from comptes.models import Profil
 from controles.constats import Regle, Severite
 from controles.services import controler
-from conventions import roles
 from conventions.annuel import cles
 from conventions.annuel.chargement import charger
 from conventions.annuel.fichier import TAILLE_MAX, FichierInvalide

@@ -482,7 +482,7 @@ def test_le_classeur_depuis_la_page_de_la_convention(documents, client_admin):
 
 
 def test_le_classeur_du_bilan(documents, client_de):
-    from conventions import roles
+    from comptes import roles
     from conventions.models import Territoire
 
     client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
@@ -512,7 +512,7 @@ def _lignes_du_classeur(contenu: bytes):
 
 
 def test_toutes_les_lignes_d_engagement_d_une_annee(documents, client_de):
-    from conventions import roles
+    from comptes import roles
     from conventions.models import Territoire
 
     dijon = Territoire.objects.filter(slug="dijon-metropole")
@@ -547,7 +547,7 @@ def test_toutes_les_lignes_d_engagement_d_une_annee(documents, client_de):
 
 
 def test_les_lignes_d_engagement_restent_dans_le_territoire(documents, client_de, tmp_path):
-    from conventions import roles
+    from comptes import roles
     from conventions.models import Territoire
 
     autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
@@ -566,7 +566,7 @@ def test_les_lignes_d_engagement_restent_dans_le_territoire(documents, client_de
 
 
 def test_un_import_sans_changement_n_ecrit_aucune_ligne_d_historique(documents):
-    from conventions.historique import poser_le_socle
+    from commun.historique import poser_le_socle
 
     poser_le_socle()
     avant = (TableauEngagements.historique.count(), Engagement.historique.count())
@@ -577,7 +577,7 @@ def test_un_import_sans_changement_n_ecrit_aucune_ligne_d_historique(documents):
 def test_l_administration_demande_de_confirmer_les_suppressions(documents, client_de):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from conventions import roles
+    from comptes import roles
     from conventions.models import Territoire
 
     client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
@@ -602,7 +602,7 @@ def test_l_administration_demande_de_confirmer_les_suppressions(documents, clien
 
 
 def test_un_classeur_vierge_rempli_dans_excel_cree_le_premier_tableau(db, tmp_path, client_de):
-    from conventions import roles
+    from comptes import roles
     from conventions.annuel.chargement import charger
     from conventions.models import Territoire
 

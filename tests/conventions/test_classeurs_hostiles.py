@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from conventions import roles
+from comptes import roles
 from conventions.classeurs.chargement import importer
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.classeurs.lecture import ClasseurInvalide

@@ -8,14 +8,17 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+from conventions.annuel import cles
 from conventions.models import (
     Action,
+    Avenant,
     Axe,
     Convention,
     Deliberation,
     Engagement,
     EngagementPluriannuel,
     MembreSeance,
+    ParCleNaturelle,
     Seance,
     TableauEngagements,
     TotalImprime,
@@ -304,3 +307,42 @@ def test_chaque_fixture_se_charge_seule_dans_tous_les_ordres(db, ordre):
 
 def test_les_fichiers_json_sont_a_jour_de_leurs_transcriptions():
     assert generer.main(["--check"]) == 0
+
+
+def modeles_par_cle_naturelle():
+    return [
+        modele
+        for modele in apps.get_models()
+        if isinstance(modele._default_manager, ParCleNaturelle)
+    ]
+
+
+def test_chaque_cle_naturelle_retrouve_son_objet(documents):
+    """``cle_naturelle`` and ``natural_key()`` are written side by side on each model: a key
+    that ``dumpdata`` writes must bring ``loaddata`` back to the same object."""
+    # The documents hold no avenant.
+    Avenant.objects.create(convention=Convention.objects.get(slug=CALPA_2023), numero=1)
+    modeles = modeles_par_cle_naturelle()
+    assert len(modeles) == 19
+    for modele in modeles:
+        objets = list(modele._default_manager.all())
+        assert objets, f"aucun {modele._meta.label} dans les documents"
+        for objet in objets:
+            cle = objet.natural_key()
+            assert len(cle) == len(modele.cle_naturelle), modele._meta.label
+            assert modele._default_manager.get_by_natural_key(*cle) == objet
+
+
+def test_une_cle_de_la_mauvaise_longueur_est_refusee(db):
+    with pytest.raises(TypeError, match="takes 2 key elements but 1 were given"):
+        Action.objects.get_by_natural_key("calpa-dijon-2023")
+
+
+def test_le_chargement_annuel_lit_les_memes_chemins_que_les_modeles():
+    """The yearly loader's table of keys (``conventions.annuel.cles.CLES``) names the same lookup
+    paths, the first of each element (a mesure's convention is reached two ways)."""
+    for modele in modeles_par_cle_naturelle():
+        premiers = tuple(
+            chemin if isinstance(chemin, str) else chemin[0] for chemin in modele.cle_naturelle
+        )
+        assert cles.CLES[modele._meta.label_lower] == premiers

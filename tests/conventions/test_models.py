@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from bilans.models import Mesure
-from conventions.formats import euros
+from commun.formats import euros
 from conventions.models import Action, Engagement, TableauEngagements
 from tests.bilans.factories import BilanFactory, IndicateurFactory, MesureFactory
 from tests.conventions.factories import (

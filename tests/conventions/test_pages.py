@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Convention, TableauEngagements, Territoire
 
 NNBSP, NBSP = "\u202f", "\u00a0"

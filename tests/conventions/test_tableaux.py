@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from conventions import roles
+from comptes import roles
 from conventions.forms import GrilleForm, nom_du_montant
 from conventions.models import Engagement, Financeur, TableauEngagements, Territoire
 from conventions.selectors import grille

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 
 PAGES = [

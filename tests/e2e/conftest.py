@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 from tests.conftest import FIXTURES
 

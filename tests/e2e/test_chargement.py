@@ -7,7 +7,7 @@ Same browser and served instance as the other end-to-end tests (``conftest.py``)
 
 from pathlib import Path
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Convention, Engagement
 from tests.e2e.conftest import CAPTURES, capture, connecter_a_l_admin, debordement
 

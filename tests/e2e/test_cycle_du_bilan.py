@@ -6,8 +6,8 @@ Screenshots of the « Suivi du bilan » section and of the État's dashboard go 
 Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
 """
 
-from conventions import roles
-from conventions.historique import poser_le_socle
+from commun.historique import poser_le_socle
+from comptes import roles
 from conventions.models import Territoire
 from tests.e2e.conftest import capture, connecter, debordement
 

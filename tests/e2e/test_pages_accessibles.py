@@ -5,7 +5,7 @@ At 1280 px the écart of each comparison is inside the viewport."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 from tests.e2e.conftest import capture, connecter
 from tests.test_matrice_des_droits import ADMIN, AGENT, FINANCES, REGLES, adresse, noms_d_url

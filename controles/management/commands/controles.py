@@ -1,6 +1,7 @@
 """``manage.py controles``: the checks of every convention, as a report or as JSON.
 
-With ``--strict`` the exit status is 1 when there is at least one erreur, for a nightly job.
+With ``--strict`` the exit status is 1 when there is at least one erreur, for a nightly job;
+with ``--regle CODE`` (repeatable) only those rules of the registry run.
 """
 
 import json
@@ -8,28 +9,45 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from controles.constats import Resume, Severite
+from controles.regles import REGLES
 from controles.services import controler
 from conventions.models import Convention
 
 
 class Command(BaseCommand):
-    help = "Contrôle les conventions (cofinancement, totaux, bilans, délibérations…)."
+    help = "Contrôle les conventions : " + ", ".join(r.libelle for r in REGLES) + "."
 
     def add_arguments(self, parser):
         parser.add_argument("--convention", metavar="SLUG", help="une seule convention")
         parser.add_argument("--annee", type=int, metavar="N", help="une seule année")
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument(
+            "--regle",
+            action="append",
+            choices=[str(r.code) for r in REGLES],
+            metavar="CODE",
+            help="une règle seulement, répétable : " + ", ".join(str(r.code) for r in REGLES),
+        )
+        parser.add_argument(
             "--strict", action="store_true", help="code de sortie 1 s'il y a au moins une erreur"
         )
 
-    def handle(self, *args, convention=None, annee=None, format="text", strict=False, **options):
+    def handle(
+        self,
+        *args,
+        convention=None,
+        annee=None,
+        format="text",
+        strict=False,
+        regle=None,
+        **options,
+    ):
         conventions = Convention.objects.all()
         if convention:
             conventions = conventions.filter(slug=convention)
             if not conventions.exists():
                 raise CommandError(f"Convention inconnue : « {convention} ».")
-        constats = controler(conventions, annee=annee) if convention else controler(annee=annee)
+        constats = controler(conventions if convention else None, annee=annee, regles=regle)
         if annee is not None:
             conventions = conventions.filter(annee_debut__lte=annee, annee_fin__gte=annee)
         if format == "json":

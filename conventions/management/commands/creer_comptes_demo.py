@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from conventions import roles
+from comptes import roles
 from conventions.models import Territoire
 
 COMPTES = [

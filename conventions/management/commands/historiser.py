@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from conventions.historique import poser_le_socle
+from commun.historique import poser_le_socle
 
 
 class Command(BaseCommand):

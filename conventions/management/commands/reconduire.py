@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commun.formats import euros
 from conventions.annuel.reconduction import ReconductionImpossible, reconduire
-from conventions.formats import euros
 from conventions.models import Convention
 
 

@@ -7,7 +7,7 @@ data table, which the page still shows for screen readers and exact values.
 
 from decimal import Decimal
 
-from .formats import euros, nombre
+from commun.formats import euros, nombre
 
 LARGEUR = 440  # the drawing's width: at a phone's 360 px its 13-unit text stays readable
 MARGE_VALEUR = 112  # room after the longest bar for « 140 000 € »

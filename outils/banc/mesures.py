@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(str(p) for p in (RACINE / "fixtures").glob("*.json"))
 DIJON, NATIONAL = "Dijon", "national"
 PAGES = {
@@ -242,7 +242,7 @@ class Rapport:
         lignes = [
             "# Performance",
             "",
-            "Écrit par `make bench` (`python -m banc`) : ne pas modifier à la main.",
+            "Écrit par `make bench` (`python -m outils.banc`) : ne pas modifier à la main.",
             "",
             f"- Date : {c['date']} ; machine : {c['machine']} ; Python {c['python']}, "
             f"Django {c['django']} ; base : {c['base']} ; réglages de production (`DEBUG=0`).",
@@ -361,8 +361,8 @@ class Banc:
         journal("Taille de Dijon…")
         self.mesurer_taille(DIJON)
         journal(f"Génération ({self.territoires} × {self.annees})…")
-        from conventions.generation import generer, rafraichir_les_statistiques
-        from conventions.historique import poser_le_socle
+        from commun.historique import poser_le_socle
+        from outils.generation import generer, rafraichir_les_statistiques
 
         debut = time.perf_counter()
         generer(territoires=self.territoires, annees=self.annees)
@@ -391,7 +391,7 @@ class Banc:
         )
 
     def _client(self) -> Client:
-        from conventions import roles
+        from comptes import roles
 
         utilisateur = roles.creer_compte(
             "banc", mot_de_passe="banc-d-essai-2026", role=roles.ADMINISTRATEUR

@@ -5,7 +5,7 @@ The message shows the colleague's value and name, and nothing is overwritten sil
 
 from django import forms
 
-from .formats import euros, nombre
+from commun.formats import euros, nombre
 
 
 def auteur(objet) -> str:

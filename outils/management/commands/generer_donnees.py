@@ -7,8 +7,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conventions.generation import generer, rafraichir_les_statistiques
 from conventions.models import Territoire
+from outils.generation import generer, rafraichir_les_statistiques
 
 
 class Command(BaseCommand):

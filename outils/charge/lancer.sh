@@ -5,7 +5,7 @@
 # the same 50 connections without pauses (the capacity of the machine). It stops by itself and
 # prints wrk's figures. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DUREE="${DUREE:-120}"
 PORT="${PORT:-8765}"
 BASE="${BASE:-pauvrete_charge}"
@@ -44,10 +44,10 @@ SERVEUR=$!
 trap 'kill $SERVEUR 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:${PORT}/compte/connexion/" && break; sleep 0.2; done
 echo "== 50 utilisateurs, pause de 1 à 5 s entre deux pages"
-PAUSE_MIN=1000 PAUSE_MAX=5000 wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s charge/parcours.lua \
+PAUSE_MIN=1000 PAUSE_MAX=5000 wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s outils/charge/parcours.lua \
     "http://127.0.0.1:${PORT}"
 if [ "${SATURATION:-0}" = 1 ]; then
     echo "== 50 connexions sans pause (saturation)"
-    PAUSE_MIN=0 PAUSE_MAX=0 wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s charge/parcours.lua \
+    PAUSE_MIN=0 PAUSE_MAX=0 wrk -t2 -c50 -d"${DUREE}s" --timeout 10s -s outils/charge/parcours.lua \
         "http://127.0.0.1:${PORT}"
 fi

@@ -2,7 +2,7 @@
 
 from django import template
 
-from conventions import formats
+from commun import formats
 
 register = template.Library()
 

@@ -31,10 +31,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from commun.formats import lire_nombre, nombre
+from commun.telechargements import FORMULE, GRAS, cellule_texte, montant_csv, texte_xlsx
 from comptes.acces import CHEMINS_TERRITOIRE, filtrer_par_territoire
 from conventions.classeurs import ouverture
-from conventions.exports import FORMULE, GRAS, cellule_texte, montant_csv, texte_xlsx
-from conventions.formats import lire_nombre, nombre
 
 journal = logging.getLogger(__name__)
 

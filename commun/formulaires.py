@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from conventions.formats import lire_nombre
+from commun.formats import lire_nombre
 
 
 class NombreFrancais(forms.DecimalField):

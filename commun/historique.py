@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from .formats import date_longue, euros, nombre
+from commun.formats import date_longue, euros, nombre
 
 TYPES = {"+": "ajout", "~": "modification", "-": "suppression"}
 SOCLE = "chargement initial"  # the first line of loaded objects: a baseline, not a change
@@ -65,27 +65,6 @@ def evolutions(historiques, *, champ: str, libelle, montant: bool = True, limite
         )
     resultat.sort(key=lambda e: e.quand, reverse=True)
     return resultat[:limite]
-
-
-def des_engagements(filtre: dict):
-    from .models import Engagement
-
-    return evolutions(
-        Engagement.historique.filter(**filtre).select_related("action", "financeur"),
-        champ="montant",
-        libelle=lambda h: f"{h.action.code} {h.financeur.nom}",
-    )
-
-
-def des_mesures(filtre: dict):
-    from bilans.models import Mesure
-
-    return evolutions(
-        Mesure.historique.filter(**filtre).select_related("indicateur__action"),
-        champ="valeur",
-        libelle=lambda h: f"{h.indicateur.action.code} {h.indicateur.libelle}",
-        montant=False,
-    )
 
 
 def poser_le_socle(raison: str = SOCLE) -> int:

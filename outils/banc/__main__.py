@@ -1,4 +1,4 @@
-"""``python -m banc [--rapide]``: create a throw-away database, measure, write the report.
+"""``python -m outils.banc [--rapide]``: create a throw-away database, measure, write the report.
 
 The database is PostgreSQL when one answers on 127.0.0.1:5432 (as in production), SQLite in a
 temporary directory otherwise or with ``--base sqlite``; it is dropped at the end. The settings
@@ -15,7 +15,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 
 
 def _postgres_repond() -> bool:
@@ -51,7 +51,7 @@ def base_jetable(genre: str):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m banc", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m outils.banc", description=__doc__)
     parser.add_argument(
         "--rapide", action="store_true", help="petite taille, deux répétitions (CI)"
     )

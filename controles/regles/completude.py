@@ -1,0 +1,90 @@
+"""9. Complétude: every action of the convention has engagements in the tableau en vigueur, and
+every action of a bilan's year has its report in the bilan.
+
+The convention binds each action to its funding and its report: the Annexe 1 (« Tableau des
+engagements ») gives every action of the Annexe 2 its « Montant État » and « Montant Dijon
+métropole », and article 2.4 asks that the bilan « décrit les résultats obtenus ainsi que
+l'atteinte des objectifs fixés » for the actions mises en œuvre. The domain guide (DESIGN.md,
+« Rules the application checks ») puts it: « every action of the convention has engagements in
+the tableau en vigueur ».
+
+An action absent from the tableau en vigueur is an avertissement, or an information when another
+version of the same years holds it (the CALPA 2023 « non retenue » has an action 1.3 the « retenue »
+lacks); an action of the bilan's year without its report is an avertissement.
+"""
+
+from ..constats import Constat, Regle, Severite
+from ..donnees import Donnees
+from ._outils import annees_de, periode_de
+from ._registre import regle
+
+SEVERITE_SANS_ENGAGEMENT = Severite.AVERTISSEMENT
+SEVERITE_DANS_UNE_AUTRE_VERSION = Severite.INFORMATION
+SEVERITE_SANS_RAPPORT = Severite.AVERTISSEMENT
+
+
+@regle(Regle.COMPLETUDE)
+def completude(donnees: Donnees):
+    """Every action has engagements in the tableau en vigueur; every action of the bilan's year
+    has its report."""
+    for tableau in donnees.tableaux:
+        if not tableau.en_vigueur:
+            continue
+        presentes = donnees.actions_du_tableau(tableau.pk)
+        versions = [
+            t
+            for t in donnees.tableaux_de(tableau.convention_id)
+            if t.pk != tableau.pk and annees_de(t) == annees_de(tableau)
+        ]
+        for action in donnees.actions_de(tableau.convention_id):
+            if action.pk in presentes:
+                continue
+            ailleurs = [
+                t.libelle for t in versions if action.pk in donnees.actions_du_tableau(t.pk)
+            ]
+            if ailleurs:
+                severite = SEVERITE_DANS_UNE_AUTRE_VERSION
+                message = (
+                    f"Action {action.code} : absente du tableau en vigueur {periode_de(tableau)}, "
+                    f"elle ne figure que dans « {' », « '.join(ailleurs)} »."
+                )
+            else:
+                severite = SEVERITE_SANS_ENGAGEMENT
+                message = (
+                    f"Action {action.code} « {action.intitule} » : aucun montant dans le tableau "
+                    f"en vigueur {periode_de(tableau)}."
+                )
+            yield Constat(
+                Regle.COMPLETUDE,
+                severite,
+                action,
+                None,
+                None,
+                None,
+                "",
+                message,
+                tableau.convention_id,
+                annees_de(tableau),
+                (tableau,),
+            )
+    for bilan in donnees.bilans:
+        en_vigueur = donnees.tableau_en_vigueur(bilan.convention_id, bilan.annee)
+        if en_vigueur:
+            attendues = [donnees.actions[a] for a in donnees.actions_du_tableau(en_vigueur.pk)]
+        else:
+            attendues = donnees.actions_de(bilan.convention_id)
+        for action in sorted(attendues, key=lambda a: (a.ordre, a.code)):
+            if (bilan.pk, action.pk) not in donnees.rapports:
+                yield Constat(
+                    Regle.COMPLETUDE,
+                    SEVERITE_SANS_RAPPORT,
+                    action,
+                    None,
+                    None,
+                    None,
+                    "",
+                    f"Action {action.code} : le bilan {bilan.annee} n'en rend pas compte.",
+                    bilan.convention_id,
+                    (bilan.annee, bilan.annee),
+                    (bilan,),
+                )

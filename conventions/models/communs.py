@@ -1,0 +1,49 @@
+"""What every aggregate's models share: the amount fields, their totals, the natural-key manager."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+MONTANT = {"max_digits": 14, "decimal_places": 2}
+ZERO = Value(Decimal("0.00"), output_field=models.DecimalField(**MONTANT))
+
+
+def montant_positif(champ: str, nom: str) -> models.CheckConstraint:
+    """A database check that an amount is not negative, with the message users read."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{champ}__gte": 0}) | Q(**{f"{champ}__isnull": True}),
+        name=f"%(app_label)s_%(class)s_{champ}_positif",
+        violation_error_message=f"Le montant « {nom} » ne peut pas être négatif.",
+    )
+
+
+def somme(champ: str, filtre: Q | None = None):
+    """``Coalesce(Sum(...), 0)``: a total that is 0,00 rather than NULL when there is no line."""
+    return Coalesce(Sum(champ, filter=filtre), ZERO, output_field=models.DecimalField(**MONTANT))
+
+
+class ParCleNaturelle(models.Manager):
+    """Finds an object from its natural key, as ``loaddata`` and the yearly loader do.
+
+    The model lists in ``cle_naturelle`` the lookup path of each element its ``natural_key()``
+    returns, in the same order, so that a key and the way back from it are read side by side
+    rather than in one manager class per model. An element that two paths must both match (a
+    mesure's convention, through its indicateur and through its bilan) is a tuple of paths. A
+    model with a queryset of its own uses ``ParCleNaturelle.from_queryset(SonQuerySet)()``.
+    """
+
+    def get_by_natural_key(self, *cle):
+        chemins = self.model.cle_naturelle
+        if len(cle) != len(chemins):
+            # What calling the former per-model signatures with a wrong key raised.
+            raise TypeError(
+                f"{self.model.__name__}.get_by_natural_key() takes {len(chemins)} key elements "
+                f"but {len(cle)} were given"
+            )
+        filtres = {}
+        for chemin, element in zip(chemins, cle, strict=True):
+            for un_chemin in (chemin,) if isinstance(chemin, str) else chemin:
+                filtres[un_chemin] = element
+        return self.get(**filtres)

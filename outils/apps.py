@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OutilsConfig(AppConfig):
+    name = "outils"
+    verbose_name = "outils de développement"
