@@ -419,12 +419,13 @@ def classeur(request, slug):
 @login_required
 def lignes_d_engagement(request):
     """Every engagement line the user may see, every version, filtered like the dashboard, as
-    one xlsx sheet streamed from a temporary file."""
-    import tempfile
+    one xlsx sheet sent while it is written: a national export starts downloading at once."""
+    from django.http import StreamingHttpResponse
+    from django.utils.http import content_disposition_header
 
-    from django.http import FileResponse
+    from commun.flux_xlsx import TYPE_XLSX
 
-    from .classeurs.lignes import ecrire_lignes
+    from .classeurs.lignes import flux_des_lignes
     from .classeurs.lignes import lignes_d_engagement as lignes
 
     exiger(peut_exporter(request.user))
@@ -438,13 +439,13 @@ def lignes_d_engagement(request):
         raise Http404("Filtre invalide.")
     choix = filtre.form.cleaned_data
     annee, territoire = choix.get("annee"), choix.get("territoire")
-    # FileResponse closes the file once sent, and a TemporaryFile is deleted when closed.
-    fichier = tempfile.TemporaryFile()  # noqa: SIM115
-    ecrire_lignes(lignes(filtre.qs), fichier)
-    fichier.seek(0)
     nom = "engagements" + (f"-{territoire.slug}" if territoire else "")
     nom += f"-{int(annee)}" if annee is not None else ""
-    return FileResponse(fichier, as_attachment=True, filename=f"{nom}.xlsx")
+    reponse = StreamingHttpResponse(flux_des_lignes(lignes(filtre.qs)), content_type=TYPE_XLSX)
+    reponse["Content-Disposition"] = content_disposition_header(True, f"{nom}.xlsx")
+    # Not buffered by a proxy in front (nginx): the first bytes reach the browser at once.
+    reponse["X-Accel-Buffering"] = "no"
+    return reponse
 
 
 # --- Editing a tableau (finance officers) ---------------------------------------------------

@@ -1,29 +1,29 @@
 """Every engagement line the user may see, one row each, for the State's services who pivot
 them in Excel across territoires and years.
 
-The rows stream from the database (``iterator``) into a ``write_only`` workbook written to a
-file: a national export (about 100 000 lines) never sits in memory.
+The rows stream from the database (``iterator``) into an xlsx sent while it is written
+(``commun.flux_xlsx``): a national export (about 100 000 lines) starts downloading at once and
+never sits in memory.
 """
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from collections.abc import Iterator
 
-from commun.telechargements import texte_xlsx
+from commun.flux_xlsx import Colonne, feuille_en_flux
 from conventions.models import Engagement
 
-from .export import FORMAT_EUROS, GRAS
+from .export import FORMAT_EUROS
 
 COLONNES = [
-    "Territoire",
-    "Convention",
-    "Début",
-    "Fin",
-    "Version",
-    "En vigueur",
-    "Code action",
-    "Action",
-    "Financeur",
-    "Montant (€)",
+    Colonne("Territoire", 24),
+    Colonne("Convention", 30),
+    Colonne("Début"),
+    Colonne("Fin"),
+    Colonne("Version", 24),
+    Colonne("En vigueur"),
+    Colonne("Code action", 12),
+    Colonne("Action", 60),
+    Colonne("Financeur", 24),
+    Colonne("Montant (€)", 16, FORMAT_EUROS),
 ]
 CHAMPS = [
     "tableau__convention__territoire__nom",
@@ -37,7 +37,6 @@ CHAMPS = [
     "financeur__nom",
     "montant",
 ]
-LARGEURS = {"A": 24, "B": 30, "E": 24, "G": 12, "H": 60, "I": 24, "J": 16}
 
 
 def lignes_d_engagement(tableaux):
@@ -57,41 +56,23 @@ def lignes_d_engagement(tableaux):
     ).values_list(*CHAMPS)
 
 
+def _rangees(lignes, compte: list[int]):
+    for ligne in lignes.iterator(chunk_size=2000):
+        compte[0] += 1
+        # « En vigueur » reads oui / non, as on the pages, rather than Excel's VRAI / FAUX.
+        yield (*ligne[:5], "oui" if ligne[5] else "non", *ligne[6:])
+
+
+def flux_des_lignes(lignes, compte: list[int] | None = None) -> Iterator[bytes]:
+    """The xlsx of ``lignes`` (from ``lignes_d_engagement``), in pieces as it is written;
+    ``compte[0]`` counts the lines written."""
+    compte = [0] if compte is None else compte
+    return feuille_en_flux("Engagements", COLONNES, _rangees(lignes, compte))
+
+
 def ecrire_lignes(lignes, fichier) -> int:
     """Write ``lignes`` (from ``lignes_d_engagement``) to ``fichier``; return how many."""
-    classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet("Engagements")
-    for colonne, largeur in LARGEURS.items():
-        feuille.column_dimensions[colonne].width = largeur
-    feuille.freeze_panes = "A2"
-    entetes = []
-    for titre in COLONNES:
-        cellule = WriteOnlyCell(feuille, value=titre)
-        cellule.font = GRAS
-        entetes.append(cellule)
-    feuille.append(entetes)
-    # One styled cell reused for every amount: write_only serialises it at append time.
-    montant = WriteOnlyCell(feuille)
-    montant.number_format = FORMAT_EUROS
-    nombre = 0
-    append = feuille.append
-    for ligne in lignes.iterator(chunk_size=2000):
-        terr, conv, debut, fin, version, vigueur, code, action, financeur, valeur = ligne
-        montant.value = valeur
-        append(
-            [
-                texte_xlsx(feuille, terr),
-                conv,
-                debut,
-                fin,
-                texte_xlsx(feuille, version),
-                "oui" if vigueur else "non",
-                texte_xlsx(feuille, code),
-                texte_xlsx(feuille, action),
-                texte_xlsx(feuille, financeur),
-                montant,
-            ]
-        )
-        nombre += 1
-    classeur.save(fichier)
-    return nombre
+    compte = [0]
+    for morceau in flux_des_lignes(lignes, compte):
+        fichier.write(morceau)
+    return compte[0]

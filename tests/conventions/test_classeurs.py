@@ -546,6 +546,25 @@ def test_toutes_les_lignes_d_engagement_d_une_annee(documents, client_de):
     )
 
 
+def test_les_lignes_d_engagement_partent_avant_la_requete(
+    documents, client_de, django_assert_num_queries
+):
+    """The xlsx is sent while it is written: its first bytes leave before the database is
+    asked for a line, and no proxy is asked to hold them back."""
+    from comptes import roles
+    from conventions.models import Territoire
+
+    client = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    reponse = client.get(reverse("conventions:lignes_d_engagement"))
+    assert reponse.streaming and reponse["X-Accel-Buffering"] == "no"
+    morceaux = iter(reponse.streaming_content)
+    with django_assert_num_queries(0):
+        premier = next(morceaux)
+    assert premier.startswith(b"PK\x03\x04")
+    _entetes, lignes = _lignes_du_classeur(premier + b"".join(morceaux))
+    assert len(lignes) == Engagement.objects.count() == 128
+
+
 def test_les_lignes_d_engagement_restent_dans_le_territoire(documents, client_de, tmp_path):
     from comptes import roles
     from conventions.models import Territoire

@@ -1,0 +1,177 @@
+"""An xlsx of one sheet sent while it is written: the first bytes leave at once, the rows follow
+as the database yields them, and memory stays flat whatever the number of rows.
+
+openpyxl's ``write_only`` mode writes the sheet to a temporary file and zips it when the
+workbook is saved, so nothing can be sent before the last row; and it builds an object and an
+lxml element per cell, which is most of a national export's time. Here openpyxl still writes
+everything around the rows (the sheet's columns and frozen header, styles, workbook, content
+types: ``_EcrivainDuReste``), but the rows, whose shape is known (texts, numbers, one format
+per column), are written as XML text straight into the zip entry, and the zip goes to a pipe
+emptied between rows. A zip written to a stream that cannot seek carries each entry's sizes
+after its data (a « data descriptor », as Java's and most streaming zip writers do), which Excel
+and LibreOffice read. Texts are inline strings (``t="inlineStr"``, as openpyxl writes them
+too): never formulas, so a text starting with « = » needs no quote.
+
+This leans on two openpyxl internals (``WorksheetWriter(ws, out=…)`` and
+``ExcelWriter.write_worksheet``): openpyxl is pinned, and ``tests/commun/test_flux_xlsx.py``
+reads the result back with openpyxl and with LibreOffice when it is installed.
+"""
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from io import BytesIO
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
+
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows between two hand-overs to the server: about 100 kB of XML, a few tens once compressed.
+RANGEES_PAR_MORCEAU = 1000
+_DONNEES_VIDES = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+
+
+@dataclass(frozen=True)
+class Colonne:
+    titre: str
+    largeur: float | None = None
+    format: str | None = None  # Excel number format of the column's numbers
+
+
+class _Tuyau:
+    """Where the zip writes: pieces of bytes taken away each time the response asks. Neither
+    ``seek`` nor ``tell``: zipfile then streams (data descriptors) instead of going back."""
+
+    def __init__(self):
+        self._morceaux: list[bytes] = []
+
+    def write(self, octets) -> int:
+        self._morceaux.append(bytes(octets))
+        return len(octets)
+
+    def flush(self):
+        pass
+
+    def vider(self) -> bytes:
+        octets = b"".join(self._morceaux)
+        self._morceaux.clear()
+        return octets
+
+
+class _EcrivainDuReste(ExcelWriter):
+    """openpyxl's package writer, except that the sheet is already in the archive."""
+
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
+
+
+@lru_cache(maxsize=16384)
+def _texte(valeur: str) -> str:
+    """A text cell's content: characters XML cannot hold (controls) dropped, as openpyxl's
+    downloads do elsewhere, and the edge spaces kept. The same territoires, actions and
+    financeurs come back on every line: each is escaped once."""
+    valeur = escape(ILLEGAL_CHARACTERS_RE.sub("", valeur))
+    if valeur != valeur.strip():
+        return f'<is><t xml:space="preserve">{valeur}</t></is>'
+    return f"<is><t>{valeur}</t></is>"
+
+
+def _cellule(reference: str, valeur, style: str) -> str:
+    if isinstance(valeur, str):
+        return f'<c r="{reference}" t="inlineStr">{_texte(valeur)}</c>'
+    if isinstance(valeur, bool):
+        return f'<c r="{reference}"{style} t="b"><v>{int(valeur)}</v></c>'
+    if isinstance(valeur, int | Decimal | float):
+        return f'<c r="{reference}"{style} t="n"><v>{valeur}</v></c>'
+    raise TypeError(f"Valeur de type {type(valeur).__name__} non prévue dans un xlsx en flux.")
+
+
+def _cadre(feuille, colonnes: Sequence[Colonne]) -> tuple[bytes, bytes]:
+    """What openpyxl writes before and after the rows of ``feuille`` (columns, frozen
+    header, page set-up), split where the rows go."""
+    for rang, colonne in enumerate(colonnes, 1):
+        if colonne.largeur:
+            feuille.column_dimensions[get_column_letter(rang)].width = colonne.largeur
+    feuille.freeze_panes = "A2"
+    tampon = BytesIO()
+    ecrivain = WorksheetWriter(feuille, out=tampon)
+    ecrivain.write_top()
+    ecrivain.write_rows()  # none: an empty <sheetData>
+    ecrivain.write_tail()
+    ecrivain.close()
+    feuille._writer = ecrivain
+    avant, apres = _DONNEES_VIDES.split(tampon.getvalue())
+    return avant + b"<sheetData>", b"</sheetData>" + apres
+
+
+def feuille_en_flux(
+    titre: str,
+    colonnes: Sequence[Colonne],
+    rangees: Iterable[Sequence],
+    *,
+    par_morceau: int = RANGEES_PAR_MORCEAU,
+) -> Iterator[bytes]:
+    """The bytes of an xlsx holding one sheet ``titre``: a bold frozen header of ``colonnes``,
+    then ``rangees`` (texts, numbers, booleans, ``None`` for an empty cell), produced as they
+    are written. The first bytes come before the first row is asked for: the browser shows
+    the download at once, while the database is still sorting."""
+    tuyau = _Tuyau()
+    classeur = Workbook(write_only=True)
+    feuille = classeur.create_sheet(titre[:31])
+    feuille._id = 1  # its part name, xl/worksheets/sheet1.xml, is needed before the save
+    lettres = [get_column_letter(rang) for rang in range(1, len(colonnes) + 1)]
+    entete = WriteOnlyCell(feuille)
+    entete.font = Font(bold=True)
+    style_entete = f' s="{entete.style_id}"'
+    styles = []
+    for colonne in colonnes:
+        style = ""
+        if colonne.format:
+            cellule = WriteOnlyCell(feuille)
+            cellule.number_format = colonne.format
+            style = f' s="{cellule.style_id}"'
+        styles.append(style)
+    avant, apres = _cadre(feuille, colonnes)
+    with ZipFile(tuyau, "w", ZIP_DEFLATED) as archive:
+        with archive.open(feuille.path[1:], "w") as entree:
+            entree.write(avant)
+            cellules = "".join(
+                f'<c r="{lettre}1"{style_entete} t="inlineStr">{_texte(colonne.titre)}</c>'
+                for lettre, colonne in zip(lettres, colonnes, strict=True)
+            )
+            entree.write(f'<row r="1">{cellules}</row>'.encode())
+            yield tuyau.vider()  # the zip's first bytes and the header row
+            morceau = []
+            numero = 1
+            for rangee in rangees:
+                numero += 1
+                cellules = "".join(
+                    _cellule(f"{lettre}{numero}", valeur, style)
+                    for lettre, valeur, style in zip(lettres, rangee, styles, strict=False)
+                    if valeur is not None
+                )
+                morceau.append(f'<row r="{numero}">{cellules}</row>')
+                if len(morceau) == par_morceau:
+                    entree.write("".join(morceau).encode())
+                    morceau.clear()
+                    octets = tuyau.vider()
+                    if octets:  # deflate keeps some back; an empty piece would end a chunked body
+                        yield octets
+            entree.write("".join(morceau).encode())
+            entree.write(apres)
+        _EcrivainDuReste(classeur, archive).write_data()
+    yield tuyau.vider()
