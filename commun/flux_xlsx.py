@@ -79,7 +79,7 @@ class _EcrivainDuReste(ExcelWriter):
         self.manifest.append(ws)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _texte(valeur: str) -> str:
     """A text cell's content: characters XML cannot hold (controls) dropped, as openpyxl's
     downloads do elsewhere, and the edge spaces kept. The same territoires, actions and
@@ -157,20 +157,26 @@ def feuille_en_flux(
             yield tuyau.vider()  # the zip's first bytes and the header row
             morceau = []
             numero = 1
-            for rangee in rangees:
-                numero += 1
-                cellules = "".join(
-                    _cellule(f"{lettre}{numero}", valeur, style)
-                    for lettre, valeur, style in zip(lettres, rangee, styles, strict=False)
-                    if valeur is not None
-                )
-                morceau.append(f'<row r="{numero}">{cellules}</row>')
-                if len(morceau) == par_morceau:
-                    entree.write("".join(morceau).encode())
-                    morceau.clear()
-                    octets = tuyau.vider()
-                    if octets:  # deflate keeps some back; an empty piece would end a chunked body
-                        yield octets
+            try:
+                for rangee in rangees:
+                    numero += 1
+                    cellules = "".join(
+                        _cellule(f"{lettre}{numero}", valeur, style)
+                        for lettre, valeur, style in zip(lettres, rangee, styles, strict=False)
+                        if valeur is not None
+                    )
+                    morceau.append(f'<row r="{numero}">{cellules}</row>')
+                    if len(morceau) == par_morceau:
+                        entree.write("".join(morceau).encode())
+                        morceau.clear()
+                        octets = tuyau.vider()
+                        if octets:  # deflate keeps some back; an empty piece ends a chunked body
+                            yield octets
+            finally:
+                # Abandoned by the browser (Django closes this generator): the rows' source
+                # (a database cursor) is closed now rather than when collected.
+                if hasattr(rangees, "close"):
+                    rangees.close()
             entree.write("".join(morceau).encode())
             entree.write(apres)
         _EcrivainDuReste(classeur, archive).write_data()

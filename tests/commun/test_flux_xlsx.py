@@ -80,15 +80,21 @@ def test_les_premiers_octets_partent_avant_la_premiere_rangee():
 
 
 def test_un_telechargement_abandonne_s_arrete_proprement():
+    fermee = []
+
     def rangees():
-        for numero in range(5000):
-            yield ("Territoire", numero, True, Decimal(numero))
+        try:
+            for numero in range(5000):
+                yield ("Territoire", numero, True, Decimal(numero))
+        finally:
+            fermee.append(True)  # a database cursor would be closed here
 
     flux = feuille_en_flux("Engagements", COLONNES, rangees(), par_morceau=100)
     next(flux), next(flux)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         flux.close()  # what Django does when the browser goes away
+    assert fermee == [True]
 
 
 def test_le_zip_est_lisible_sans_retour_en_arriere():
