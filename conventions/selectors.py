@@ -443,43 +443,36 @@ def recherche(conventions, texte: str):
     """Conventions, actions, operators and indicators whose words contain ``texte``, whatever
     its accents and case (« acces » finds « accès », « tznr » the Territoire zéro non recours)."""
     from bilans.models import Indicateur, RapportAction
-    from commun.recherche import SansAccents, sans_accents
+    from commun.recherche import motif_sans_accents
 
-    cherche = sans_accents(texte)
+    motif = motif_sans_accents(texte)
 
     def contient(*champs) -> Q:
         filtre = Q()
         for champ in champs:
-            filtre |= Q(**{f"_{champ.replace('__', '_')}__contains": cherche})
+            filtre |= Q(**{f"{champ}__iregex": motif})
         return filtre
 
-    def plie(*champs) -> dict:
-        return {f"_{champ.replace('__', '_')}": SansAccents(champ) for champ in champs}
-
     trouvees = (
-        conventions.annotate(**plie("intitule", "slug", "objet"))
-        .filter(contient("intitule", "slug", "objet"))
+        conventions.filter(contient("intitule", "slug", "objet"))
         .select_related("territoire")
         .order_by("-annee_debut", "intitule")[:50]
     )
     champs_action = ("intitule", "intitule_fiche", "descriptif")
     actions = (
         Action.objects.filter(convention__in=conventions)
-        .annotate(**plie(*champs_action))
         .filter(contient(*champs_action) | Q(code__iexact=texte))
         .select_related("convention")
         .order_by("-convention__annee_debut", "ordre")[:50]
     )
     operateurs = (
         RapportAction.objects.filter(bilan__convention__in=conventions)
-        .annotate(**plie("operateur"))
         .filter(contient("operateur"))
         .select_related("action__convention", "bilan")
         .order_by("-bilan__annee", "action__ordre")[:50]
     )
     indicateurs = (
         Indicateur.objects.filter(action__convention__in=conventions)
-        .annotate(**plie("libelle"))
         .filter(contient("libelle"))
         .select_related("action__convention")
         .order_by("action__ordre", "ordre")[:50]
