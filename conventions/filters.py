@@ -2,6 +2,8 @@
 
 import django_filters
 
+from commun.formulaires import ListeDeChoix
+
 from .models import Convention, TableauEngagements, Territoire
 
 
@@ -11,6 +13,7 @@ class TableauDeBordFilter(django_filters.FilterSet):
         queryset=Territoire.objects.none(),
         label="Territoire",
         empty_label="Tous",
+        widget=ListeDeChoix,
     )
     dispositif = django_filters.ChoiceFilter(
         field_name="convention__dispositif",

@@ -29,6 +29,16 @@ SEVERITE_ECHEANCE_DEPASSEE = Severite.ERREUR
 SEVERITE_ECHEANCE_PROCHE = Severite.INFORMATION
 
 
+def a_signaler(echeance: date, dates: list, aujourdhui: date) -> bool:
+    """Whether a year's bilan gives a constat, from its due date and its ``[date de
+    délibération, date de transmission]`` (``[None, None]`` when not recorded): deliberated and
+    sent late, or not yet both once the date has passed or is within ``DELAI_ALERTE_BILAN``.
+    The rule's gate, and ``services.echeances``' to read only the conventions concerned."""
+    if None not in dates:
+        return max(dates) > echeance
+    return aujourdhui > echeance or echeance - aujourdhui <= DELAI_ALERTE_BILAN
+
+
 @regle(Regle.CALENDRIER)
 def calendrier(donnees: Donnees, aujourdhui: date):
     """Each year's bilan deliberated and sent by its due date: overdue, late, or due soon."""
@@ -41,6 +51,8 @@ def calendrier(donnees: Donnees, aujourdhui: date):
             bilan = bilans.get((convention.pk, annee))
             objet = bilan or convention
             dates = [bilan.date_deliberation, bilan.date_transmission] if bilan else [None, None]
+            if not a_signaler(echeance, dates, aujourdhui):
+                continue
             if None not in dates:
                 fin = max(dates)
                 if fin > echeance:

@@ -34,12 +34,18 @@ def indicateurs(donnees: Donnees):
         if indicateur.parent_id and indicateur.partie_exhaustive:
             parties_exhaustives.setdefault(indicateur.parent_id, []).append(indicateur)
     trouves = []  # (indicator id, attendu, constaté, unité, message, bilan)
+    mesures = donnees.mesures
     for bilan in donnees.bilans:
         siens = donnees.indicateurs_par_convention.get(bilan.convention_id, [])
+        # Only the parts are compared here, and the bilan's key is read once: thousands of
+        # indicators at national scale.
+        bilan_pk = bilan.pk
         for indicateur in siens:
-            partie = donnees.mesures.get((bilan.pk, indicateur.pk))
-            tout = donnees.mesures.get((bilan.pk, indicateur.parent_id))
-            if indicateur.parent_id and partie is not None and tout is not None and partie > tout:
+            if not indicateur.parent_id:
+                continue
+            partie = mesures.get((bilan_pk, indicateur.pk))
+            tout = mesures.get((bilan_pk, indicateur.parent_id))
+            if partie is not None and tout is not None and partie > tout:
                 parent = donnees.indicateurs[indicateur.parent_id]
                 trouves.append(
                     (
@@ -55,8 +61,8 @@ def indicateurs(donnees: Donnees):
                 )
         for parent in (i for i in siens if i.pk in parties_exhaustives):
             parties = parties_exhaustives[parent.pk]
-            tout = donnees.mesures.get((bilan.pk, parent.pk))
-            valeurs = [donnees.mesures.get((bilan.pk, p.pk)) for p in parties]
+            tout = mesures.get((bilan_pk, parent.pk))
+            valeurs = [mesures.get((bilan_pk, p.pk)) for p in parties]
             if tout is None or None in valeurs:
                 continue
             somme = sum(valeurs, Decimal(0))

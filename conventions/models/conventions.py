@@ -113,13 +113,19 @@ class Convention(models.Model):
 
     def echeance_bilan(self, annee: int) -> date | None:
         """The date by which the bilan of ``annee`` is due, if the convention sets the rule."""
-        if not (self.bilan_echeance_jour and self.bilan_echeance_mois):
-            return None
-        return date(
-            annee + self.bilan_echeance_annees_apres,
-            self.bilan_echeance_mois,
+        return self.echeance(
+            annee,
             self.bilan_echeance_jour,
+            self.bilan_echeance_mois,
+            self.bilan_echeance_annees_apres,
         )
+
+    @staticmethod
+    def echeance(annee: int, jour: int | None, mois: int | None, annees_apres: int) -> date | None:
+        """``echeance_bilan`` from the fields' values, for rows read without building objects."""
+        if not (jour and mois):
+            return None
+        return date(annee + annees_apres, mois, jour)
 
 
 class Avenant(models.Model):
