@@ -82,3 +82,46 @@ def poser_le_socle(raison: str = SOCLE) -> int:
         historique.bulk_history_create(sans, default_change_reason=raison)
         crees += len(sans)
     return crees
+
+
+def historiser_en_bloc(modele, pks, *, utilisateur=None, raison: str = "", nature: str = "+"):
+    """The history lines of objects just written in bulk (``nature`` « + » or « ~ »), copied
+    from their rows by the database (``INSERT … SELECT``): the lines simple_history's
+    ``bulk_history_create`` writes, without building and sending one Python object per line
+    (half an import's time for 10 000 lines). One query on PostgreSQL (the keys as one array),
+    one per batch of keys elsewhere (SQLite caps a query's parameters)."""
+    from django.conf import settings
+    from django.db import connections, router
+
+    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historique = modele.historique.model
+    alias = router.db_for_write(historique)
+    connexion = connections[alias]
+    nom = connexion.ops.quote_name
+    suivis = historique.tracked_fields  # the object's fields, copied as they are
+    colonnes = [historique._meta.get_field(champ.attname).column for champ in suivis] + [
+        historique._meta.get_field(champ).column
+        for champ in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    constantes = [
+        historique._meta.get_field("history_date").get_db_prep_value(timezone.now(), connexion),
+        raison,
+        nature,
+        None if utilisateur is None else utilisateur.pk,
+    ]
+    debut_sql = (
+        f"INSERT INTO {nom(historique._meta.db_table)} ({', '.join(map(nom, colonnes))}) "
+        f"SELECT {', '.join(nom(champ.column) for champ in suivis)}, %s, %s, %s, %s "
+        f"FROM {nom(modele._meta.db_table)} WHERE {nom(modele._meta.pk.column)}"
+    )
+    pks = list(pks)
+    with connexion.cursor() as curseur:
+        if connexion.vendor == "postgresql":
+            curseur.execute(f"{debut_sql} = ANY(%s)", [*constantes, pks])
+            return
+        lot = (connexion.features.max_query_params or len(pks)) - len(constantes)
+        for debut in range(0, len(pks), lot):
+            cles = pks[debut : debut + lot]
+            marques = ", ".join(["%s"] * len(cles))
+            curseur.execute(f"{debut_sql} IN ({marques})", [*constantes, *cles])

@@ -684,3 +684,122 @@ def test_un_classeur_vierge_rempli_dans_excel_cree_le_premier_tableau(db, tmp_pa
     vierge = load_workbook(io.BytesIO(reponse.content)).worksheets[0]
     # A version exists now: the blank one is another, not en vigueur.
     assert (vierge["B6"].value, vierge["B8"].value) == ("Tableau initial 2021 (2)", "non")
+
+
+def _requetes_de_l_import(contenu: bytes, utilisateur) -> int:
+    """The queries of one import, rolled back afterwards."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as capture:
+        importer(contenu, utilisateur=utilisateur, nom_fichier="annexe.xlsx")
+        transaction.set_rollback(True)
+    return len(capture)
+
+
+def _plus_un_euro(classeur):
+    for feuille in classeur.worksheets:
+        for ligne in feuille.iter_rows(min_row=13, min_col=3):
+            for cellule in ligne:
+                if isinstance(cellule.value, int | float):
+                    cellule.value += 1
+
+
+def _nouvelles_versions(classeur):
+    """Every sheet a new version (renamed), with every amount + 1 €: the versions en vigueur
+    are retired by their successors."""
+    for feuille in classeur.worksheets:
+        feuille["B6"] = f"{feuille['B6'].value} bis"
+    _plus_un_euro(classeur)
+
+
+@pytest.mark.parametrize("changement", ["montants", "nouvelles-versions", "lignes-recreees"])
+def test_l_import_fait_autant_de_requetes_pour_une_feuille_que_pour_toutes(documents, changement):
+    """An import's queries do not grow with its sheets or its lines: the same for one sheet as
+    for every tableau of the five documents (within one batch of lines: SQLite caps a query's
+    parameters, and a few hundred lines take one more query there, none on PostgreSQL)."""
+    from comptes import roles
+    from conventions.models import Territoire
+
+    utilisateur = roles.creer_compte(
+        "finances-requetes",
+        mot_de_passe="mot-de-passe-test",
+        role=roles.FINANCES,
+        territoires=Territoire.objects.all(),
+    )
+    remplis = TableauEngagements.objects.filter(engagements__isnull=False).distinct()
+
+    def classeur(tableaux) -> bytes:
+        contenu = classeur_des_tableaux(tableaux)
+        if changement == "montants":
+            return modifier(contenu, _plus_un_euro)
+        if changement == "nouvelles-versions":
+            return modifier(contenu, _nouvelles_versions)
+        return contenu
+
+    une, toutes = list(remplis[:1]), list(remplis)
+    lignes = Engagement.objects.filter(tableau__in=toutes).count()
+    assert len(toutes) >= 5 and lignes >= 100
+    classeurs = [classeur(une), classeur(toutes)]
+    if changement == "lignes-recreees":  # gone from the database: the import writes them back
+        Engagement.objects.filter(tableau__in=toutes).delete()
+    petite, grande = (_requetes_de_l_import(contenu, utilisateur) for contenu in classeurs)
+    assert petite == grande, f"{petite} requêtes pour une feuille, {grande} pour {len(toutes)}"
+    # The user's territoires (1); reading: financeurs, conventions, action codes (3); the
+    # savepoint and its release (2); the tableaux locked, the actions, the financeurs, the lines
+    # of the tableaux rewritten (4, 3 when all are new); the fingerprint (1); the writes: the
+    # lines and their history (2), and for new versions the retired ones, the new tableaux and
+    # their history (3). Lower these numbers when they go down.
+    assert grande == {"montants": 13, "nouvelles-versions": 15, "lignes-recreees": 13}[changement]
+
+
+def test_chaque_ligne_et_chaque_version_importees_ont_leur_historique(documents):
+    """The writes gathered for the whole workbook keep one history line per object written,
+    with its author and file, and retire the versions en vigueur their successors replace."""
+    from comptes import roles
+    from conventions.models import Territoire
+
+    utilisateur = roles.creer_compte(
+        "finances-historique",
+        mot_de_passe="mot-de-passe-test",
+        role=roles.FINANCES,
+        territoires=Territoire.objects.all(),
+    )
+    tableaux = list(TableauEngagements.objects.filter(engagements__isnull=False).distinct())
+    en_vigueur = {(t.convention_id, t.annee_debut, t.annee_fin) for t in tableaux if t.en_vigueur}
+    classeur = modifier(classeur_des_tableaux(tableaux), _nouvelles_versions)
+    rapport = importer(classeur, utilisateur=utilisateur, nom_fichier="annexe.xlsx")
+
+    def traces(modele, objets):
+        return sorted(
+            modele.historique.filter(id__in=[o.pk for o in objets]).values_list(
+                "id", "history_type", "history_user", "history_change_reason"
+            )
+        )
+
+    def attendu(objets, nature):
+        return sorted((o.pk, nature, utilisateur.pk, "import de annexe.xlsx") for o in objets)
+
+    nouvelles = list(TableauEngagements.objects.filter(libelle__endswith=" bis"))
+    assert len(nouvelles) == len(tableaux) == rapport.tableaux_crees
+    assert traces(TableauEngagements, nouvelles) == attendu(nouvelles, "+")
+    assert {
+        (t.convention_id, t.annee_debut, t.annee_fin)
+        for t in TableauEngagements.objects.filter(en_vigueur=True)
+        if t.libelle.endswith(" bis")
+    } == en_vigueur
+    assert not TableauEngagements.objects.filter(pk__in=[t.pk for t in tableaux], en_vigueur=True)
+    lignes = list(Engagement.objects.filter(tableau__in=nouvelles))
+    assert len(lignes) == rapport.crees >= 100
+    assert traces(Engagement, lignes) == attendu(lignes, "+")
+
+    # Again with every amount + 1 €: each line changed once, with its own « ~ » line.
+    rapport = importer(
+        modifier(classeur, _plus_un_euro), utilisateur=utilisateur, nom_fichier="annexe.xlsx"
+    )
+    assert rapport.modifies == len(lignes)
+    modifiees = Engagement.historique.filter(id__in=[e.pk for e in lignes], history_type="~")
+    assert sorted(modifiees.values_list("id", "version", "montant")) == sorted(
+        Engagement.objects.filter(tableau__in=nouvelles).values_list("id", "version", "montant")
+    )
+    assert {e.version for e in Engagement.objects.filter(tableau__in=nouvelles)} == {2}
