@@ -35,4 +35,18 @@ def test_le_banc_rapide(tmp_path):
     # Every page: the same number of queries at both sizes, and a verdict for each goal.
     assert texte.count("même nombre de requêtes aux deux tailles |") == 4
     assert "requêtes aux deux tailles | 0 et 0" not in texte
-    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 17
+    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 19
+    # The export: the application by HTTP and to a file, and the three references, each with
+    # its time, its ratio to openpyxl with lxml and its memory as the system sees it (RSS).
+    for variante in [
+        "| application, par HTTP (`/engagements.xlsx`) |",
+        "| application, dans un fichier (`exporter_engagements`) |",
+        "| openpyxl `write_only` brut, avec lxml | ",
+        "| openpyxl `write_only` brut, sans lxml |",
+        "| XlsxWriter `constant_memory` |",
+    ]:
+        ligne = next(ligne for ligne in texte.splitlines() if ligne.startswith(variante))
+        assert re.search(r"\| \d+ ms \(\d+–\d+\) \| \d+,\d\d × \|", ligne), ligne
+        assert re.search(r"\| \d+,\d Mio \| \d+,\d Mio \|$", ligne), ligne
+    assert "Export : premiers octets par HTTP en moins de 1 s" in texte
+    assert re.search(r"\| import \| .* \| \d+,\d Mio \| \d+,\d Mio \|", texte)

@@ -79,7 +79,7 @@ def main(argv=None) -> int:
             DJANGO_SETTINGS_MODULE="pauvrete.settings",
             DEBUG="0",
             HTTPS="0",
-            ALLOWED_HOSTS="testserver",
+            ALLOWED_HOSTS="testserver,127.0.0.1",  # 127.0.0.1: the export by HTTP
             SECRET_KEY=secrets.token_urlsafe(50),
             # Persistent connections, as the README advises for production.
             CONN_MAX_AGE="600",
