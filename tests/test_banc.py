@@ -47,6 +47,6 @@ def test_le_banc_rapide(tmp_path):
     ]:
         ligne = next(ligne for ligne in texte.splitlines() if ligne.startswith(variante))
         assert re.search(r"\| \d+ ms \(\d+–\d+\) \| \d+,\d\d × \|", ligne), ligne
-        assert re.search(r"\| \d+,\d Mio \| \d+,\d Mio \|$", ligne), ligne
+        assert re.search(r"\| \d+,\d Mio \| \d+,\d Mio \| \d+,\d Mio \|$", ligne), ligne
     assert "Export : premiers octets par HTTP en moins de 1 s" in texte
     assert re.search(r"\| import \| .* \| \d+,\d Mio \| \d+,\d Mio \|", texte)

@@ -45,6 +45,9 @@ CONTROLES_MAX_S = 5.0
 EXPORT_RAPPORT_MAX = 1.0
 PREMIER_OCTET_MAX_S = 1.0
 IMPORT_RAPPORT_MAX = 2.0
+# Flat memory: the export keeps bounded buffers (2 000 rows read at a time, 1 000 written, 4 096
+# texts cached), whatever the number of rows.
+HAUSSE_MAX = 16 * 1024 * 1024
 # The export's variants, each in its own process (``outils.banc.isole``): (variant, label,
 # environment). The first two are the application; the others are the references.
 EXPORTS = [
@@ -63,6 +66,7 @@ class Mesure:
     requetes: int | None = None
     memoire: int | None = None  # peak RSS above the process's RSS when the work began
     pic: int | None = None  # peak RSS of the process
+    croissance: int | None = None  # RSS growth after the first quarter of the work
     premier_octet: list[float] | None = None
 
     @property
@@ -257,10 +261,10 @@ class Rapport:
             )
         resultats.append(
             (
-                "Export : mémoire plate (hausse du RSS au plus celle d'openpyxl write_only "
-                "brut, qui passe par un fichier temporaire)",
-                e[APPLICATION].memoire <= max(e[OPENPYXL].memoire, 8 * 1024 * 1024),
-                f"{mo(e[APPLICATION].memoire)} contre {mo(e[OPENPYXL].memoire)}",
+                f"Export par HTTP : mémoire plate (hausse du RSS sous {mo(HAUSSE_MAX)}, "
+                f"tampons bornés, quand la feuille décompressée fait {mo(e['feuille'])})",
+                e[APPLICATION].memoire < HAUSSE_MAX,
+                mo(e[APPLICATION].memoire),
             )
         )
         nous, brut = self.import_["import"], self.import_["brut"]
@@ -323,12 +327,14 @@ class Rapport:
             "`OPENPYXL_LXML=False`) et à XlsxWriter en mode `constant_memory`, chacun écrit "
             "dans un fichier. Chaque tour de chaque variante dans un processus neuf "
             "(`outils.banc.isole`), les variantes alternées ; mémoire : RSS du processus "
-            "relevé toutes les 5 ms (allocations de Python et de C, lxml compris), hausse "
-            "pendant le travail (médiane des tours) et pic du processus.",
+            "relevé toutes les 5 ms (allocations de Python et de C, lxml compris) : hausse "
+            "pendant le travail (médiane des tours), croissance après le premier quart du "
+            "travail (le plus haut des tours : l'allocateur y fait des marches de quelques Mio, "
+            "la simple lecture des lignes aussi) et pic du processus.",
             "",
             "| | durée | rapport à openpyxl avec lxml | premiers octets | hausse du RSS "
-            "| pic du RSS |",
-            "|---|---|---|---|---|---|",
+            "| croissance après le premier quart | pic du RSS |",
+            "|---|---|---|---|---|---|---|",
         ]
         for _variante, libelle, _env in EXPORTS:
             mesure = e[libelle]
@@ -341,7 +347,8 @@ class Rapport:
             )
             lignes.append(
                 f"| {libelle} | {mesure.duree()} | {fois(mesure.mediane, e[OPENPYXL].mediane)} "
-                f"| {premier} | {mo(mesure.memoire)} | {mo(mesure.pic)} |"
+                f"| {premier} | {mo(mesure.memoire)} | {mo(mesure.croissance)} "
+                f"| {mo(mesure.pic)} |"
             )
         lignes += [
             "",
@@ -504,13 +511,18 @@ class Banc:
             mesure = Mesure([r["temps"] for r in releves])
             mesure.memoire = int(statistics.median(r["rss_pic"] - r["rss_debut"] for r in releves))
             mesure.pic = max(r["rss_pic"] for r in releves)
+            mesure.croissance = max(r["rss_croissance"] for r in releves)
             if "premier_octet" in releves[0]:
                 mesure.premier_octet = [r["premier_octet"] for r in releves]
             resultats[libelle] = mesure
         if tours[SANS_LXML][0].get("lxml") or not tours[OPENPYXL][0].get("lxml"):
             raise RuntimeError("openpyxl devait tourner avec lxml puis sans.")
         lignes = lignes_d_engagement(TableauEngagements.objects.all())
-        self.rapport.export = {**resultats, "lignes": tours[FICHIER][0]["lignes"]}
+        self.rapport.export = {
+            **resultats,
+            "lignes": tours[FICHIER][0]["lignes"],
+            "feuille": tours[APPLICATION][0]["feuille"],
+        }
 
         def application():
             with open(sortie, "wb") as fichier:
