@@ -31,7 +31,30 @@ TRAINE = 3
 
 # What was found and done about a page when it was in the tail; filled in after each run that
 # names it (the report quotes it). A page not here is « à examiner ».
-SUITES: dict[str, str] = {}
+SUITES: dict[str, str] = {
+    noms.TABLEAU_DE_BORD: (
+        "La plus lourde seule (126 ms à l'échelle nationale, voir performance.md) : le "
+        "calendrier de toutes les conventions lu en lignes, les cellules du tableau rendues une "
+        "fois par colonne, la liste des territoires écrite sans un gabarit par option (30 % de "
+        "moins). Reste les contrôles des 25 conventions de la page (60 % de son temps), qui "
+        "demanderaient des résumés de contrôle tenus à jour : non fait."
+    ),
+    noms.CONVENTION: (
+        "54 ms seule (performance.md) : sa traîne est sans doute de l'attente, quand elle tombe "
+        "derrière une page lourde dans le même processus (3 processus de 4 fils, 2 cœurs "
+        "partagés avec PostgreSQL et locust ; non vérifié requête par requête) ; rien de propre "
+        "à la page n'a été trouvé à corriger."
+    ),
+    noms.BILAN: (
+        "61 ms seul (performance.md) : sans doute la même attente que la convention ; rien de "
+        "propre à la page n'a été trouvé à corriger."
+    ),
+    noms.RECHERCHE: (
+        "Candidate au premier essai (0,5 à 0,6 s seule) : la saisie devient une expression "
+        "régulière où chaque lettre accepte ses accents, au lieu de replier chaque ligne de la "
+        "base (568 ms → 85 ms à l'échelle nationale)."
+    ),
+}
 
 HISTORIQUE = (
     "Avec wrk, qui ne donnait que des percentiles globaux (mêmes pages, mêmes 50 utilisateurs, "
