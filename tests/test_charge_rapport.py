@@ -125,7 +125,9 @@ def test_les_objectifs_la_traine_et_le_contexte(tmp_path):
     traine = texte.split("## Pages de la traîne")[1].split("##")[0]
     noms = [ligne.split("**")[1] for ligne in traine.splitlines() if ligne.startswith("- **")]
     assert noms == ["Tableau de bord", "Bilan", "Convention"]
-    assert "À examiner" in traine
+    # Each page of the tail says what was found and done about it (``rapport.SUITES``).
+    assert "calendrier de toutes les conventions lu en lignes" in traine
+    assert "À examiner" not in traine
     assert "| Convention | CatchResponseError('statut 500') | 2 |" in texte
     assert "wrk" in texte.split("## Passages précédents")[1]
     assert "Passage court" not in texte
