@@ -16,6 +16,7 @@ from bilans.forms import MesuresForm
 from commun.formats import lire_nombre
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement
+from tests.proprietes import exemples
 
 CALPA = "calpa-dijon-2023"
 
@@ -72,7 +73,7 @@ def test_un_montant_affiche_se_relit_a_l_identique(montant):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=exemples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=20), st.text(max_size=20))
 def test_le_formulaire_des_indicateurs_ne_plante_jamais(tout, partie):
     from bilans.models import Bilan, Indicateur
@@ -104,7 +105,7 @@ PARAMETRES_DE_PAGE = ["annee", "periode", "version", "page", "q", "territoire", 
 PARAMETRES_DE_PAGE += ["statut", "export", "sort", "per_page", "avant", "apres"]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=exemples(120), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     st.dictionaries(
         st.sampled_from(PARAMETRES_DE_PAGE),

@@ -1,6 +1,8 @@
 """The yearly cycle: the worked example, ``charger_convention`` on good and bad files,
 ``reconduire`` from the 2023 CALPA to 2024, and the same in the admin."""
 
+import copy
+import functools
 import json
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from conventions.annuel import cles
 from conventions.annuel.chargement import charger
 from conventions.annuel.fichier import TAILLE_MAX, FichierInvalide
 from conventions.models import Action, Convention, Engagement, TableauEngagements, Territoire
+from tests.proprietes import exemples
 
 RACINE = Path(__file__).resolve().parents[2]
 EXEMPLE_YAML = RACINE / "fixtures" / "exemples" / "calpa_haute_saone_2021.yaml"
@@ -694,17 +697,27 @@ OBJETS = st.lists(
 )
 
 
+@functools.cache
+def exemple_lu() -> list:
+    """The worked example, parsed once: each example of the property tests alters a copy."""
+    return yaml.safe_load(EXEMPLE_YAML.read_text())
+
+
+def ecrire_en_yaml(objets) -> str:
+    """YAML through libyaml's emitter: the same document, without a pure-Python emitter's
+    cost in every example (the loader under test still reads it its own way)."""
+    return yaml.dump(objets, Dumper=yaml.CSafeDumper, allow_unicode=True)
+
+
 @settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=exemples(400),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(objets=OBJETS, en_yaml=st.booleans())
 def test_aucun_fichier_ne_provoque_d_erreur_inattendue(documents, objets, en_yaml):
     """Any list of objects is loaded or refused with our own messages, never by the safety net."""
-    texte = (
-        yaml.safe_dump(objets, allow_unicode=True)
-        if en_yaml
-        else json.dumps(objets, ensure_ascii=False)
-    )
+    texte = ecrire_en_yaml(objets) if en_yaml else json.dumps(objets, ensure_ascii=False)
     avant = etat_de_la_base()
     try:
         with transaction.atomic():
@@ -717,19 +730,21 @@ def test_aucun_fichier_ne_provoque_d_erreur_inattendue(documents, objets, en_yam
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=exemples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(donnees=st.data())
 def test_l_exemple_altere_au_hasard_est_charge_ou_refuse_proprement(documents, donnees):
     """One field of one object of the worked example replaced by anything: the deep checks
     (keys, model validation, constraints, saving) answer with our own messages."""
-    objets = yaml.safe_load(EXEMPLE_YAML.read_text())
+    objets = copy.deepcopy(exemple_lu())
     for _ in range(donnees.draw(st.integers(1, 3))):
         objet = donnees.draw(st.sampled_from(objets))
         champs = [champ.name for champ in cles.modele(objet["model"])._meta.concrete_fields]
         champ = donnees.draw(st.sampled_from(champs))
         objet["fields"][champ] = donnees.draw(VALEURS | CLES_EXISTANTES)
-    texte = yaml.safe_dump(objets, allow_unicode=True)
+    texte = ecrire_en_yaml(objets)
     avant = etat_de_la_base()
     try:
         with transaction.atomic():

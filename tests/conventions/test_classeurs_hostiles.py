@@ -23,6 +23,7 @@ from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.classeurs.lecture import ClasseurInvalide
 from conventions.classeurs.ouverture import ILLISIBLE
 from conventions.models import Convention, Engagement, TableauEngagements, Territoire
+from tests.proprietes import exemples
 
 RACINE = Path(__file__).resolve().parents[2]
 FEUILLE = "xl/worksheets/sheet1.xml"
@@ -229,7 +230,9 @@ def test_chaque_casse_est_refusee_en_francais_dans_l_administration(documents, c
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=exemples(120),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(donnees=st.data())
 def test_un_classeur_reel_abime_au_hasard_est_refuse_proprement(documents, donnees):
