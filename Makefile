@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve backup test lint pytest fixtures bench
+.PHONY: install run serve backup test lint pytest captures test-approfondi fixtures bench
 
 # Reinstall when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -45,8 +45,19 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m fixtures.generer --check
 
+## make pytest: every test, across every core (pytest-xdist), the 25 slowest printed at the end.
+## PYTEST_OPTS adds options (the CI's PostgreSQL pass: --avec-base-seulement --create-db).
+PYTEST_OPTS ?=
 pytest: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --durations=25 $(PYTEST_OPTS)
+
+## make captures: the end-to-end tests, writing the README's screenshots into docs/captures/.
+captures: install
+	PAUVRETE_CAPTURES=docs/captures $(VENV)/bin/pytest tests/e2e
+
+## make test-approfondi: the property tests (hypothesis) with ten times their examples.
+test-approfondi: install
+	HYPOTHESIS_PROFILE=approfondi $(VENV)/bin/pytest -n auto -m hypothesis --durations=10
 
 ## make fixtures: rewrite fixtures/*.json from their transcriptions in fixtures/sources/.
 fixtures: install

@@ -68,6 +68,8 @@ def test_le_serveur_de_production_gunicorn_et_whitenoise(tmp_path):
         ALLOWED_HOSTS="127.0.0.1",
         HTTPS="0",
         DATABASE_URL=f"sqlite:///{tmp_path / 'base.sqlite3'}",
+        # Not the project's staticfiles/: other tests, on the other core, read it meanwhile.
+        STATIC_ROOT=str(tmp_path / "statiques"),
     )
     gerer = [sys.executable, "manage.py"]
     subprocess.run([*gerer, "migrate", "-v0"], cwd=RACINE, env=env, check=True, timeout=120)

@@ -122,6 +122,7 @@ def test_une_valeur_imprevue_est_refusee():
     not shutil.which("libreoffice") and not os.environ.get("CI"),
     reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",
 )
+@pytest.mark.xdist_group("libreoffice")  # one profile: two at once would hand over to each other
 def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
     chemin = tmp_path / "flux.xlsx"
     chemin.write_bytes(_classeur())

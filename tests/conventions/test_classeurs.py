@@ -146,6 +146,7 @@ def test_tabulation_retour_et_controles_s_exportent_en_texte(documents, libelle)
     not shutil.which("libreoffice") and not os.environ.get("CI"),
     reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",
 )
+@pytest.mark.xdist_group("libreoffice")  # one profile: two at once would hand over to each other
 def test_libreoffice_recalcule_les_totaux(documents, tmp_path):
     """The exported totals are formulas: a real spreadsheet engine (CI installs LibreOffice Calc)
     recalculates them to the cent, on each version's sheet, from the amounts it shows."""

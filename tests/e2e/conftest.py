@@ -1,32 +1,85 @@
 """The end-to-end tests' browser and served instance: Debian's headless Chromium driven by
-Playwright, on a live server with the five documents loaded. Screenshots go to
-``docs/captures/``; every test here is skipped, with the reason, when ``/usr/bin/chromium`` is
-missing (``apt-get install chromium``)."""
+Playwright, on a live server with the five documents loaded.
 
+One Chromium per test session (per xdist worker), a fresh context (cookies, storage, viewport)
+per test; the tests of this folder run on one worker (``xdist_group``), one after the other,
+and the browser closes after the last of them. Screenshots go to a temporary folder
+(``$TMPDIR/pauvrete-captures``) unless ``PAUVRETE_CAPTURES`` names one: ``make captures``
+rewrites the README's, in ``docs/captures/``. Every test here is skipped, with the reason, when
+``/usr/bin/chromium`` is missing (``apt-get install chromium``)."""
+
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from comptes import roles
 from conventions.models import Territoire
-from tests.conftest import FIXTURES
+from tests import socle
 
 CHROMIUM = Path("/usr/bin/chromium")
-CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "captures"
+CAPTURES = Path(
+    os.environ.get("PAUVRETE_CAPTURES") or Path(tempfile.gettempdir()) / "pauvrete-captures"
+).resolve()
+GROUPE = pytest.mark.xdist_group("navigateur")
 
 
 def pytest_collection_modifyitems(config, items):
     absent = pytest.mark.skip(reason="chromium absent : apt-get install chromium (Debian)")
     for item in items:
-        if "e2e" in item.nodeid.split("/") and not CHROMIUM.exists():
-            item.add_marker(absent)
+        if "e2e" in item.nodeid.split("/"):
+            item.add_marker(GROUPE)
+            if not CHROMIUM.exists():
+                item.add_marker(absent)
+
+
+class Chromium:
+    """Playwright and its browser, started at the first test that needs them and stopped after
+    the last end-to-end test: while Playwright runs, an event loop runs in this thread, and
+    Django refuses its ORM there unless DJANGO_ALLOW_ASYNC_UNSAFE is set, which must not leak
+    into the tests that follow on the same worker."""
+
+    playwright = None
+    navigateur = None
+
+    @classmethod
+    def demarrer(cls):
+        if cls.navigateur is None:
+            from playwright.sync_api import sync_playwright
+
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            cls.playwright = sync_playwright().start()
+            cls.navigateur = cls.playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+        return cls.navigateur
+
+    @classmethod
+    def arreter(cls):
+        if cls.navigateur is not None:
+            cls.navigateur.close()
+            cls.playwright.stop()
+            cls.navigateur = cls.playwright = None
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the fixtures' own teardown (the page's context closed), stop the browser if the
+    next test is not an end-to-end one."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "e2e" not in nextitem.nodeid.split("/"):
+            Chromium.arreter()
 
 
 @pytest.fixture
 def instance(live_server, transactional_db):
     """The served application with the fixtures and one account per role."""
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    socle.restaurer()
     territoires = Territoire.objects.all()
     roles.creer_compte(
         "agent", mot_de_passe="demo-agent-2026", role=roles.AGENT, territoires=territoires
@@ -38,21 +91,16 @@ def instance(live_server, transactional_db):
 
 
 @pytest.fixture
-def navigateur(monkeypatch):
-    # Django refuses its ORM inside an event loop; Playwright's sync API runs one in this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        violations = []
-        page.on("console", lambda message: noter_violation(page, message, violations))
-        yield page
-        chromium.close()
+def navigateur():
+    """A page in a new browser context: nothing kept from the previous test."""
+    contexte = Chromium.demarrer().new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR"
+    )
+    page = contexte.new_page()
+    violations = []
+    page.on("console", lambda message: noter_violation(page, message, violations))
+    yield page
+    contexte.close()
     # Every page any end-to-end test opens is held to the Content-Security-Policy.
     assert violations == [], "violations de la politique de contenu (CSP) :\n" + "\n".join(
         violations
