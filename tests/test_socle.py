@@ -5,30 +5,22 @@ loads: restored into a test, they give the same objects, amounts, history and co
 from django.apps import apps
 from django.db import connection
 
-from controles.services import controler
 from conventions.models import Engagement
 from tests import socle
 from tests.conftest import charger_les_documents
+from tests.test_deploiement import photo as engagements_et_constats
 
 
 def photo() -> dict:
-    """Row counts of every model, every engagement by its natural keys, and every constat."""
+    """Row counts of every model, and every engagement and constat as plain values."""
+    engagements, constats = engagements_et_constats()
     return {
         "lignes": {
             modele._meta.label: modele._default_manager.count()
             for modele in apps.get_models(include_auto_created=True)
         },
-        "engagements": sorted(
-            Engagement.objects.values_list(
-                "tableau__convention__slug",
-                "tableau__libelle",
-                "action__code",
-                "financeur__slug",
-                "montant",
-                "version",
-            )
-        ),
-        "constats": sorted((str(c.code), str(c.severite), c.message) for c in controler()),
+        "engagements": engagements,
+        "constats": constats,
     }
 
 
