@@ -98,6 +98,18 @@ DATABASES = {
     )
 }
 
+# SQLite, the embedded default, serves several gunicorn workers from one file: every transaction
+# takes the write lock when it begins (IMMEDIATE) and waits up to 20 s for it, instead of failing
+# with « database is locked » when two saves upgrade their read locks at the same instant; the
+# loser of a race then reads the winner's row and gets the usual refusal (409). WAL lets pages
+# read while a save writes (synchronous stays FULL: a committed amount survives a power cut).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL;",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,10 @@
 """Two people editing the same amount or indicator: the second save is refused with the other's
-value, and nothing is overwritten silently. Runs on SQLite and, in CI, on PostgreSQL."""
+value, and nothing is overwritten silently. Runs on SQLite and, in CI, on PostgreSQL; the last
+test runs on a SQLite file served by two gunicorn workers, as a small installation would."""
 
 import io
+import re
+import threading
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -10,10 +13,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bilans.models import Mesure
+from commun.formats import euros
 from comptes import roles
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire
 from tests.bilans.formulaires import champ_de, formulaire_du_rapport
+from tests.serveur import Visiteur, instance, texte
 
 CALPA = "calpa-dijon-2023"
 
@@ -103,3 +108,51 @@ def test_deux_imports_du_meme_tableau_apres_apercu(documents):
     reponse = emma.post(url, {"confirmer": "1"}, follow=True)  # …then Emma confirms.
     assert "ont été modifiés depuis l&#x27;aperçu" in reponse.content.decode()
     assert engagement_11().montant == Decimal("92000.00")
+
+
+def test_sur_sqlite_deux_enregistrements_simultanes_donnent_409_jamais_500(tmp_path):
+    """Two finance officers save the same cell of the grid at the same instant, on two gunicorn
+    workers sharing SQLite's file (the default database): one wins, the other gets the 409 with
+    the colleague's value; none gets « database is locked » as a 500. Twelve rounds."""
+    with instance(tmp_path, documents=True, workers=2) as adresse:
+        alice, bruno = Visiteur(adresse), Visiteur(adresse)
+        for visiteur in (alice, bruno):
+            visiteur.connecter("finances", "demo-finances-2026")
+        _statut, page = alice.ouvrir(f"/conventions/{CALPA}/")
+        grille = re.search(rf'href="(/conventions/{CALPA}/tableaux/\d+/modifier/)"', page)[1]
+        for tour in range(12):
+            formulaires = [Visiteur.champs(v.ouvrir(grille)[1]) for v in (alice, bruno)]
+            cellule = next(n for n, v in sorted(formulaires[0].items()) if n.startswith("montant_"))
+            saisies = [Decimal(1000 + tour), Decimal(2000 + tour)]
+            envois = [
+                (visiteur, grille, {**formulaire, cellule: str(saisie)})
+                for visiteur, formulaire, saisie in zip(
+                    (alice, bruno), formulaires, saisies, strict=True
+                )
+            ]
+            reponses = en_meme_temps(envois)
+            statuts = [statut for statut, _page in reponses]
+            assert sorted(statuts) == [302, 409], (tour, statuts)
+            gagnant, perdant = (0, 1) if statuts[0] == 302 else (1, 0)
+            assert (
+                f"Modifié entre-temps par finances : la valeur est maintenant "
+                f"{euros(saisies[gagnant])} (votre saisie : {euros(saisies[perdant])})"
+            ) in texte(reponses[perdant][1])
+
+
+def en_meme_temps(envois) -> list[tuple[int, str]]:
+    """Each ``(visiteur, chemin, données)`` posted by its own thread, released together."""
+    depart, reponses = threading.Barrier(len(envois)), [None] * len(envois)
+
+    def envoyer(rang, visiteur, chemin, donnees):
+        depart.wait()
+        reponses[rang] = visiteur.ouvrir(chemin, donnees)
+
+    fils = [
+        threading.Thread(target=envoyer, args=(rang, *envoi)) for rang, envoi in enumerate(envois)
+    ]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    return reponses
