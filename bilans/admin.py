@@ -14,28 +14,23 @@ from conventions.admin import ChoixPartagesMixin
 from conventions.classeurs.listes import ImportExportProtege
 from conventions.models import somme
 
-from .cycle import MODIFIABLES
+from . import gel
 from .models import Bilan, Indicateur, Mesure, RapportAction, Relance
 from .ressources import MesureRessource
 
 
-def figures_ouvertes(request, bilan) -> bool:
-    """A transmitted or validated bilan is read-only in the admin too, but for a superuser
-    (who repairs data); ``None`` is the list or an add form, decided per object."""
-    return bilan is None or bilan.statut in MODIFIABLES or request.user.is_superuser
-
-
 class FiguresDuBilanMixin:
-    """Inlines of a bilan: read-only once it is transmitted."""
+    """Inlines of a bilan: read-only once it is transmitted (``gel.py``), for everyone; the
+    models refuse the write anyway, this only spares the user a form they cannot save."""
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and figures_ouvertes(request, obj)
+        return super().has_add_permission(request, obj) and not (obj and gel.est_gele(obj))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and figures_ouvertes(request, obj)
+        return super().has_change_permission(request, obj) and not (obj and gel.est_gele(obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and figures_ouvertes(request, obj)
+        return super().has_delete_permission(request, obj) and not (obj and gel.est_gele(obj))
 
 
 class RapportActionInline(FiguresDuBilanMixin, ChoixPartagesMixin, admin.StackedInline):
@@ -118,9 +113,6 @@ class BilanAdmin(
     # transmit, send back or validate is checked there, and the timeline records it.
     readonly_fields = ["statut", "date_transmission"]
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and figures_ouvertes(request, obj)
-
     def get_queryset(self, request):
         engagements = "tableau_previsionnel__engagements__montant"
         categorie = "tableau_previsionnel__engagements__financeur__categorie"
@@ -182,14 +174,6 @@ class MesureAdmin(
     ImportExportProtege, NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin
 ):
     resource_classes = [MesureRessource]
-
-    def has_change_permission(self, request, obj=None):
-        bilan = obj.bilan if obj is not None else None
-        return super().has_change_permission(request, obj) and figures_ouvertes(request, bilan)
-
-    def has_delete_permission(self, request, obj=None):
-        bilan = obj.bilan if obj is not None else None
-        return super().has_delete_permission(request, obj) and figures_ouvertes(request, bilan)
 
     list_display = ["indicateur", "valeur_affichee", "bilan"]
     list_filter = ["bilan__annee", "bilan__convention__territoire"]

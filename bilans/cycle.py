@@ -17,14 +17,12 @@ from django.utils import timezone
 from comptes import roles
 from comptes.acces import cote_de, role_de
 
+from . import gel
 from .models import Bilan
 
 Statut = Bilan.Statut
 ETAT, COLLECTIVITE = "etat", "collectivite"
 COTES = {ETAT: "services de l'État", COLLECTIVITE: "collectivité"}
-
-# The statuses in which the collectivité may change the bilan's figures.
-MODIFIABLES = frozenset({Statut.EN_PREPARATION, Statut.DELIBERE, Statut.A_COMPLETER})
 
 
 @dataclass(frozen=True)
@@ -104,12 +102,32 @@ def possibles(utilisateur, bilan: Bilan) -> list[Transition]:
 
 
 def remplit_les_bilans(utilisateur) -> bool:
+    """Who fills the bilans: the collectivité's agents and administrators (the one definition;
+    the pages, their buttons and the cycle's transitions all read it)."""
     return cote_de(utilisateur) == COLLECTIVITE and role_de(utilisateur) in REMPLISSENT
 
 
 def figures_modifiables(utilisateur, bilan: Bilan) -> bool:
     """The collectivité edits its figures until it transmits, and again when sent back."""
-    return bilan.statut in MODIFIABLES and remplit_les_bilans(utilisateur)
+    return remplit_les_bilans(utilisateur) and not gel.est_gele(bilan)
+
+
+def motif_du_refus_de_saisie(utilisateur, bilan: Bilan) -> str | None:
+    """Why this user cannot change this bilan's figures now, as they read it (None: they can)."""
+    if not remplit_les_bilans(utilisateur):
+        if cote_de(utilisateur) == ETAT:
+            return (
+                f"Les chiffres du bilan {bilan.annee} sont remplis par la collectivité ; les "
+                "services de l'État les examinent, puis le valident ou le renvoient à compléter "
+                "(« Suivi du bilan »)."
+            )
+        return (
+            "Les bilans sont remplis par les agents et les administrateurs de la collectivité ; "
+            "votre rôle permet de les lire."
+        )
+    if gel.est_gele(bilan):
+        return gel.phrase(bilan)
+    return None
 
 
 def motif_du_refus(utilisateur, transition: Transition, bilan: Bilan) -> str | None:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commun.ecritures import EcritureGardee, RequetesGardees
 from commun.formats import nombre
 from conventions.models import (
     MONTANT,
@@ -17,8 +18,14 @@ from conventions.models import (
     montant_positif,
 )
 
+from . import gel
 
-class Bilan(models.Model):
+# The figures of a transmitted bilan refuse every write, from every path (gel.py): their
+# managers are built on guarded querysets, their save() and delete() ask gel.py first.
+Figures = ParCleNaturelle.from_queryset(RequetesGardees)
+
+
+class Bilan(EcritureGardee, models.Model):
     """A convention's report for one year, deliberated by the council and sent to the préfet."""
 
     class Statut(models.TextChoices):
@@ -58,7 +65,7 @@ class Bilan(models.Model):
     source = models.CharField("document source", max_length=300, blank=True)
     remarques = models.TextField("remarques", blank=True)
 
-    objects = ParCleNaturelle()
+    objects = Figures()
     # The comment of a change of status (« à compléter : … ») is the record's change reason: the
     # timeline reads it back, and it may be longer than simple_history's 100 characters.
     historique = HistoricalRecords(
@@ -93,12 +100,37 @@ class Bilan(models.Model):
 
     natural_key.dependencies = ["conventions.convention", "conventions.tableauengagements"]
 
+    def clean(self):
+        self.garder(objets=[self])
+        previsionnel = self.tableau_previsionnel
+        if previsionnel is None or self.convention_id is None:
+            return
+        if previsionnel.convention_id != self.convention_id:
+            raise ValidationError(
+                {
+                    "tableau_previsionnel": "Le budget prévisionnel d'un bilan est un tableau de "
+                    f"sa propre convention, pas de « {previsionnel.convention.slug} »."
+                }
+            )
+        if previsionnel.nature != TableauEngagements.Nature.PREVISIONNEL_BILAN:
+            raise ValidationError(
+                {
+                    "tableau_previsionnel": f"« {previsionnel.libelle} » est un tableau "
+                    f"« {previsionnel.get_nature_display()} » : le budget prévisionnel d'un bilan "
+                    "est un tableau de nature « prévisionnel du bilan »."
+                }
+            )
+
+    @classmethod
+    def garder(cls, **ecriture):
+        gel.garder_le_bilan(cls, **ecriture)
+
     @property
     def echeance(self):
         return self.convention.echeance_bilan(self.annee)
 
 
-class RapportAction(models.Model):
+class RapportAction(EcritureGardee, models.Model):
     """What the bilan says of one action: outcome, operator, text."""
 
     class Realisation(models.TextChoices):
@@ -121,7 +153,7 @@ class RapportAction(models.Model):
     operateur = models.CharField("opérateur", max_length=200, blank=True)
     texte = models.TextField("compte rendu", blank=True)
 
-    objects = ParCleNaturelle()
+    objects = Figures()
     historique = HistoricalRecords(verbose_name="historique du rapport")
 
     class Meta:
@@ -146,8 +178,15 @@ class RapportAction(models.Model):
 
     natural_key.dependencies = ["bilans.bilan", "conventions.action"]
 
+    def clean(self):
+        self.garder(objets=[self])
 
-class Indicateur(models.Model):
+    @classmethod
+    def garder(cls, **ecriture):
+        gel.garder_les_figures(cls, "bilan", **ecriture)
+
+
+class Indicateur(EcritureGardee, models.Model):
     """What is measured for an action; a « dont … » part points to its whole through ``parent``."""
 
     # Indicators belong to their action.
@@ -175,7 +214,7 @@ class Indicateur(models.Model):
     )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
 
-    objects = ParCleNaturelle()
+    objects = Figures()
 
     class Meta:
         verbose_name = "indicateur"
@@ -209,11 +248,16 @@ class Indicateur(models.Model):
     natural_key.dependencies = ["conventions.action"]
 
     def clean(self):
+        self.garder(objets=[self])
         if self.parent_id and self.parent.action_id != self.action_id:
             raise ValidationError({"parent": "L'indicateur parent mesure une autre action."})
 
+    @classmethod
+    def garder(cls, **ecriture):
+        gel.garder_les_indicateurs(cls, **ecriture)
 
-class Mesure(models.Model):
+
+class Mesure(EcritureGardee, models.Model):
     """The value of an indicator for a bilan's year."""
 
     indicateur = models.ForeignKey(
@@ -227,7 +271,7 @@ class Mesure(models.Model):
     # Optimistic locking, as for engagements.
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
-    objects = ParCleNaturelle()
+    objects = Figures()
     historique = HistoricalRecords(verbose_name="historique de la mesure")
 
     class Meta:
@@ -267,11 +311,16 @@ class Mesure(models.Model):
 
     natural_key.dependencies = ["bilans.indicateur", "bilans.bilan"]
 
+    @classmethod
+    def garder(cls, **ecriture):
+        gel.garder_les_figures(cls, "bilan", **ecriture)
+
     def clean(self):
         """A part (« dont … ») never exceeds its whole, whoever saves it: the bilan's form, the
         admin or a loaded file. ``lot`` holds the values saved together with this one
         (``{indicateur id: valeur}``): they count instead of the database's, so that lowering a
         whole and its part at once is not refused."""
+        self.garder(objets=[self])
         if self.indicateur_id is None or self.bilan_id is None or self.valeur is None:
             return
         lot = getattr(self, "lot", {})

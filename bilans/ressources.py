@@ -16,7 +16,7 @@ from conventions.classeurs.listes import (
 from conventions.models import Convention
 from conventions.ressources import conseil
 
-from .cycle import MODIFIABLES
+from . import gel
 from .models import Bilan, Indicateur, Mesure
 
 
@@ -90,11 +90,8 @@ class MesureRessource(RessourceProtegee):
                 bilan = self.bilans.get((convention.pk, an))
                 if bilan is None:
                     erreurs.append(f"la convention « {slug} » n'a pas de bilan {an}")
-                elif bilan.statut not in MODIFIABLES:
-                    erreurs.append(
-                        f"le bilan {an} de « {slug} » est « {bilan.get_statut_display()} » : ses "
-                        "valeurs ne se modifient plus (sauf s'il est renvoyé à compléter)"
-                    )
+                elif gel.est_gele(bilan):
+                    erreurs.append(f"« {slug} » : {gel.phrase(bilan)}")
             indicateur = self.indicateurs.get((convention.pk, code_action, code))
             if indicateur is None:
                 codes = [

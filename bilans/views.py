@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -9,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
-from comptes.acces import conventions_de, exiger, peut_exporter, peut_remplir_les_bilans
+from comptes.acces import conventions_de, exiger, peut_exporter, role_de
 from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
 from conventions import selectors
 from conventions.models import Convention
 
-from . import cycle
+from . import cycle, gel
 from .forms import ChangementDeStatutForm, MesuresForm, RapportActionForm
 from .models import Bilan, Indicateur, Mesure, RapportAction
 from .selectors import historique_des_mesures
@@ -108,9 +109,11 @@ def bilan_detail(request, slug, annee):
     peut_remplir = cycle.figures_modifiables(request.user, bilan)
     sections, erreurs = None, []
     if request.method == "POST":
-        exiger(peut_remplir_les_bilans(request.user))
-        if not peut_remplir:
-            messages.error(request, verrou(bilan))
+        refus = cycle.motif_du_refus_de_saisie(request.user, bilan)
+        if refus and role_de(request.user) not in cycle.REMPLISSENT:
+            raise PermissionDenied(refus)  # a role that never fills a bilan (finances)
+        if refus:  # the État's side, or a transmitted bilan: the page says why
+            messages.error(request, refus)
             return redirect(request.path)
         code = request.POST.get("action")
         sections = _sections(bilan, request.POST, code)
@@ -169,17 +172,7 @@ def statut_de(bilan) -> str:
 
 def verrou(bilan) -> str:
     """Why the figures cannot be changed now (empty when they can, for the collectivité)."""
-    if bilan.statut in cycle.MODIFIABLES:
-        return ""
-    quand = f" le {bilan.date_transmission:%d/%m/%Y}" if bilan.date_transmission else ""
-    if bilan.statut == Bilan.Statut.VALIDE:
-        return (
-            f"Bilan {bilan.annee} validé par les services de l'État : ses chiffres sont définitifs."
-        )
-    return (
-        f"Bilan {bilan.annee} transmis au préfet{quand} : ses chiffres ne sont plus modifiables, "
-        "sauf si les services de l'État le renvoient à compléter."
-    )
+    return gel.phrase(bilan) if gel.est_gele(bilan) else ""
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q
 from django.http import Http404
 
+from commun.ecritures import EcrituresGardeesAdminMixin
 from comptes import roles
 from conventions.models import Convention, Territoire
 
@@ -54,10 +55,6 @@ def cote_de(utilisateur) -> str | None:
         return None
     profil = getattr(utilisateur, "profil", None)
     return profil.cote if profil is not None else "collectivite"
-
-
-def peut_remplir_les_bilans(utilisateur) -> bool:
-    return role_de(utilisateur) in {roles.AGENT, roles.ADMINISTRATEUR}
 
 
 def peut_modifier_les_tableaux(utilisateur) -> bool:
@@ -174,10 +171,11 @@ class ChoixDuTerritoireMixin:
         kwargs["queryset"] = filtrer_par_territoire(queryset, request.user)
 
 
-class TerritoireAdminMixin(ChoixDuTerritoireMixin):
+class TerritoireAdminMixin(EcrituresGardeesAdminMixin, ChoixDuTerritoireMixin):
     """Admin screens show and edit only the objects of the user's territoires: lists, forms,
     list filters, autocomplete and raw-id popups (both read the related admin's queryset),
-    and the history pages."""
+    and the history pages. Every admin screen of the domain is built on it, so it also carries
+    the models' own write rules (a transmitted bilan's figures shown read-only)."""
 
     def get_queryset(self, request):
         return filtrer_par_territoire(super().get_queryset(request), request.user)

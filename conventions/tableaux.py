@@ -7,6 +7,7 @@ read instead of overwriting them.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -141,7 +142,17 @@ def nouvelle_version(
 
 @transaction.atomic
 def mettre_en_vigueur(*, tableau: TableauEngagements, utilisateur) -> list[TableauEngagements]:
-    """Make ``tableau`` the one en vigueur of its period; return the versions it replaces."""
+    """Make ``tableau`` the one en vigueur of its period; return the versions it replaces.
+
+    Raises ``ValidationError`` (nothing written) for a tableau that may not be en vigueur (a
+    bilan's budget prévisionnel) or may not change."""
+    tableau.en_vigueur = True
+    try:
+        tableau.validate_constraints(exclude={"convention", "annee_debut", "annee_fin"})
+        TableauEngagements.garder(objets=[tableau])
+    except ValidationError:
+        tableau.en_vigueur = False
+        raise
     anciens = list(
         TableauEngagements.objects.select_for_update()
         .filter(

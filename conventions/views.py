@@ -5,6 +5,7 @@ conventions of the territoires they follow (404 otherwise).
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +13,7 @@ from django_tables2 import RequestConfig
 
 from bilans import cycle
 from bilans.selectors import historique_des_mesures
+from commun.ecritures import refus_d_ecriture
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
 from comptes.acces import (
@@ -474,6 +476,10 @@ def modifier_tableau(request, slug, pk):
     from .tableaux import Conflit, enregistrer_grille
 
     tableau = _tableau_modifiable(request, slug, pk)
+    refus = refus_d_ecriture(tableau)
+    if refus:
+        messages.error(request, refus)
+        return redirect(_page_du_tableau(tableau))
     grille = selectors.grille(tableau)
     form = GrilleForm(grille, request.POST or None)
     conflits = []
@@ -484,6 +490,8 @@ def modifier_tableau(request, slug, pk):
             )
         except Conflit as conflit:
             conflits = conflit.messages
+        except ValidationError as refus_du_modele:  # e.g. its bilan transmitted meanwhile
+            conflits = refus_du_modele.messages
         else:
             messages.success(request, f"Tableau « {tableau.libelle} » enregistré : {resultat}.")
             return redirect(_page_du_tableau(tableau))
@@ -547,7 +555,11 @@ def mettre_en_vigueur(request, slug, pk):
     tableau = _tableau_modifiable(request, slug, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    anciens = basculer(tableau=tableau, utilisateur=request.user)
+    try:
+        anciens = basculer(tableau=tableau, utilisateur=request.user)
+    except ValidationError as refus:
+        messages.error(request, " ".join(refus.messages))
+        return redirect(_page_du_tableau(tableau))
     remplaces = ", ".join(f"« {t.libelle} »" for t in anciens)
     messages.success(
         request,

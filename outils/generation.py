@@ -205,11 +205,13 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
     TotalImprime.objects.bulk_create(totaux, batch_size=LOT)
     compte.engagements = len(engagements)
 
+    # Every bilan is filled while in preparation; the older ones are transmitted at the end,
+    # as their collectivité would (a transmitted bilan's figures refuse every write: bilans/gel).
+    transmis = [c.pk for c in conventions if c.annee_debut < PREMIERE_ANNEE + annees - 2]
     bilans = Bilan.objects.bulk_create(
         Bilan(
             convention=c,
             annee=c.annee_debut,
-            statut="transmis" if c.annee_debut < PREMIERE_ANNEE + annees - 2 else "en_preparation",
             date_deliberation=date(c.annee_debut + 1, 3, 1),
             date_transmission=date(c.annee_debut + 1, 3, 15),
             depenses_collectivite=Decimal(hasard.randrange(100, 900) * 1000),
@@ -291,6 +293,7 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
     ]
     Mesure.objects.bulk_create(mesures, batch_size=LOT)
     compte.mesures = len(mesures)
+    Bilan.objects.filter(convention__in=transmis).update(statut=Bilan.Statut.TRANSMIS)
 
     seances = Seance.objects.bulk_create(
         Seance(

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from commun.formats import euros
 from commun.historique import historiser_en_bloc
 from conventions.models import Action, Engagement, Financeur, TableauEngagements
+from conventions.models.gardes import tableaux_proteges
 
 from .lecture import ClasseurInvalide, FeuilleLue, lire
 
@@ -90,6 +91,9 @@ def importer(
                     "import ou une saisie) : rien n'a été écrit, relancez l'aperçu."
                 ]
             )
+        # A tableau that must not change (a transmitted bilan's prévisionnel) refuses the
+        # workbook, once for all its sheets: the writes below go around the models' save().
+        _refuser_les_tableaux_proteges(feuilles, etat)
         # Each sheet is compared with the database and checked; the writes wait for the end,
         # gathered into a fixed number of queries for the whole workbook (not a few per sheet).
         ecritures = _Ecritures()
@@ -114,6 +118,23 @@ def importer(
         if essai:
             transaction.set_rollback(True)
     return rapport
+
+
+def _refuser_les_tableaux_proteges(feuilles: list[FeuilleLue], etat: "_Etat") -> None:
+    ecrits = {
+        feuille.nom: etat.tableaux.get(
+            (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin, feuille.libelle)
+        )
+        for feuille in feuilles
+    }
+    proteges = tableaux_proteges(t.pk for t in ecrits.values() if t is not None)
+    refus = [
+        f"Feuille « {nom} » : {proteges[tableau.pk]}"
+        for nom, tableau in ecrits.items()
+        if tableau is not None and tableau.pk in proteges
+    ]
+    if refus:
+        raise ClasseurInvalide([*refus, "Rien n'a été écrit."])
 
 
 def _periodes(feuilles: list[FeuilleLue]) -> Q:
@@ -315,9 +336,8 @@ def _charger_feuille(
     # The convention is the sheet's (checked by ``lecture``), the key unique by construction
     # (the dictionary above) and the only other version en vigueur was just retired: the field
     # checks suffice, the database constraints still stand behind.
-    tableau.full_clean(
-        exclude={"convention", "avenant"}, validate_unique=False, validate_constraints=False
-    )
+    # Whether the tableau may change at all was asked once for the workbook (``importer``).
+    tableau.clean_fields(exclude={"convention", "avenant"})
     if not inchange and tableau.pk is not None:
         # a history line for what the import changed, not for every sheet
         ecritures.tableaux_modifies.append(tableau)

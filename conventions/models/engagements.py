@@ -10,13 +10,16 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commun.ecritures import EcritureGardee, RequetesGardees
+
 from .actions import Action
 from .communs import MONTANT, ZERO, ParCleNaturelle, montant_positif, somme
 from .conventions import Avenant, Convention
+from .gardes import garder_par_tableau
 from .territoires import Financeur
 
 
-class TableauEngagementsQuerySet(models.QuerySet):
+class TableauEngagementsQuerySet(RequetesGardees):
     def en_vigueur(self):
         return self.filter(en_vigueur=True)
 
@@ -46,8 +49,11 @@ def _total_du_tableau(filtre: Q | None = None):
     return Coalesce(Subquery(total), ZERO, output_field=models.DecimalField(**MONTANT))
 
 
-class TableauEngagements(models.Model):
-    """One version of a convention's amounts for a year or a period."""
+class TableauEngagements(EcritureGardee, models.Model):
+    """One version of a convention's amounts for a year or a period.
+
+    Every write asks the rules registered in ``gardes.py`` (a transmitted bilan's prévisionnel
+    no longer changes)."""
 
     class Nature(models.TextChoices):
         INITIAL = "initial", "initial"
@@ -104,6 +110,14 @@ class TableauEngagements(models.Model):
                 name="tableau_periode_ordonnee",
                 violation_error_message="La dernière année précède la première année.",
             ),
+            # The bilan's budget is what the collectivité planned, never the year's tableau:
+            # the dashboard and the checks would read it as the amounts signed.
+            models.CheckConstraint(
+                condition=~Q(nature="previsionnel_bilan", en_vigueur=True),
+                name="tableau_previsionnel_jamais_en_vigueur",
+                violation_error_message="Le budget prévisionnel d'un bilan n'est jamais « en "
+                "vigueur » : c'est ce que la collectivité a prévu, pas le tableau signé.",
+            ),
         ]
 
     def __str__(self):
@@ -119,6 +133,13 @@ class TableauEngagements(models.Model):
         return (*self.convention.natural_key(), self.annee_debut, self.annee_fin, self.libelle)
 
     natural_key.dependencies = ["conventions.convention", "conventions.avenant"]
+
+    def clean(self):
+        self.garder(objets=[self])
+
+    @classmethod
+    def garder(cls, **ecriture):
+        garder_par_tableau(cls, "pk", **ecriture)
 
     @property
     def periode(self) -> str:
@@ -137,7 +158,7 @@ class TableauEngagements(models.Model):
         return {financeurs[ligne["financeur"]]: ligne["total"] for ligne in lignes}
 
 
-class TotalImprime(models.Model):
+class TotalImprime(EcritureGardee, models.Model):
     """A total as printed in the document, kept next to the computed one so that both can differ."""
 
     tableau = models.ForeignKey(
@@ -149,7 +170,7 @@ class TotalImprime(models.Model):
     financeur = models.ForeignKey(Financeur, verbose_name="financeur", on_delete=models.PROTECT)
     montant = models.DecimalField("montant imprimé", **MONTANT)
 
-    objects = ParCleNaturelle()
+    objects = ParCleNaturelle.from_queryset(RequetesGardees)()
 
     class Meta:
         verbose_name = "total imprimé"
@@ -180,8 +201,15 @@ class TotalImprime(models.Model):
 
     natural_key.dependencies = ["conventions.tableauengagements", "conventions.financeur"]
 
+    def clean(self):
+        self.garder(objets=[self])
 
-class EngagementQuerySet(models.QuerySet):
+    @classmethod
+    def garder(cls, **ecriture):
+        garder_par_tableau(cls, "tableau_id", **ecriture)
+
+
+class EngagementQuerySet(RequetesGardees):
     def total(self) -> Decimal:
         return self.aggregate(total=somme("montant"))["total"]
 
@@ -243,7 +271,7 @@ class EngagementQuerySet(models.QuerySet):
         )
 
 
-class Engagement(models.Model):
+class Engagement(EcritureGardee, models.Model):
     """One financeur's amount for one action in one tableau."""
 
     tableau = models.ForeignKey(
@@ -308,7 +336,12 @@ class Engagement(models.Model):
         "conventions.financeur",
     ]
 
+    @classmethod
+    def garder(cls, **ecriture):
+        garder_par_tableau(cls, "tableau_id", **ecriture)
+
     def clean(self):
+        self.garder(objets=[self])
         if (
             self.action_id
             and self.tableau_id

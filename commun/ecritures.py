@@ -1,0 +1,117 @@
+"""Models whose writes a rule may refuse, on every path that writes them.
+
+A rule such as « a transmitted bilan's figures no longer change » must hold for the page, the
+admin (forms, inlines, stand-alone screens, bulk actions), the imports, the yearly loader and a
+shell alike. All of them end in one of a few ORM calls: ``Model.save()`` and ``delete()``, or a
+queryset's ``update()``, ``delete()``, ``bulk_create()`` and ``bulk_update()``. A model that
+mixes in :class:`EcritureGardee` (and builds its manager from :class:`RequetesGardees`) has
+every one of them ask its ``garder()`` first, which raises a ``ValidationError`` in French and
+writes nothing. ``clean()`` asks it too, so that forms and the loader show the refusal as a
+message next to the other errors instead of failing at save time.
+
+Writers that go around the ORM (raw SQL of a bulk import) call the same ``garder()`` themselves.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+
+class EcritureGardee:
+    """Mixin for a model that defines ``garder(cls, *, objets=(), requete=None, champs=None,
+    suppression=False)``: objects about to be written, or a queryset about to be updated or
+    deleted, with the fields written when known."""
+
+    def save(self, *args, **kwargs):
+        type(self).garder(objets=[self], champs=kwargs.get("update_fields"))
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        type(self).garder(objets=[self], suppression=True)
+        return super().delete(*args, **kwargs)
+
+
+class RequetesGardees(models.QuerySet):
+    """The bulk paths of a guarded model: they ask the same ``garder()`` as ``save()``."""
+
+    def update(self, **champs):
+        self.model.garder(requete=self, champs=list(champs))
+        return super().update(**champs)
+
+    def delete(self):
+        self.model.garder(requete=self, suppression=True)
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self.model.garder(objets=objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        self.model.garder(objets=objs, champs=list(fields))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+def differe_de_la_base(objet, champs=None) -> bool:
+    """Whether saving ``objet`` would change its row (always for a new object): a rule that
+    freezes a row lets an unchanged save through (a form submitted as it was displayed)."""
+    if objet.pk is None:
+        return True
+    noms = [
+        champ.attname
+        for champ in objet._meta.concrete_fields
+        if not champ.primary_key and (champs is None or champ.name in champs)
+    ]
+    en_base = type(objet)._base_manager.filter(pk=objet.pk).values(*noms).first()
+    return en_base is None or any(en_base[nom] != getattr(objet, nom) for nom in noms)
+
+
+def refus_d_ecriture(objet) -> str | None:
+    """Why ``objet`` may not be changed or deleted now, by its model's ``garder()`` (None: it
+    may), for the pages that say so before showing a form."""
+    garder = getattr(type(objet), "garder", None)
+    if objet is None or garder is None or objet.pk is None:
+        return None
+    try:
+        garder(objets=[objet], suppression=True)
+    except ValidationError as refus:
+        return " ".join(refus.messages)
+    return None
+
+
+def ecriture_permise(objet) -> bool:
+    return refus_d_ecriture(objet) is None
+
+
+class EcrituresGardeesAdminMixin:
+    """The admin's face of the same rule: a row its model refuses to write is shown read-only
+    (no save, no delete button), and a bulk deletion that includes one is refused with the
+    model's own sentence instead of failing halfway."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and ecriture_permise(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and ecriture_permise(obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Asked by the delete screen and the bulk « supprimer » action before they confirm:
+        the refusal is said there, with its reason, rather than as a bare 403."""
+        self._garder_la_suppression(objs)
+        return super().get_deleted_objects(objs, request)
+
+    def delete_queryset(self, request, queryset):
+        self._garder_la_suppression(queryset)
+        super().delete_queryset(request, queryset)
+
+    def _garder_la_suppression(self, objs):
+        garder = getattr(self.model, "garder", None)
+        if garder is None:
+            return
+        try:
+            if isinstance(objs, models.QuerySet):
+                garder(requete=objs, suppression=True)
+            else:
+                garder(objets=list(objs), suppression=True)
+        except ValidationError as refus:
+            raise PermissionDenied(" ".join(refus.messages)) from refus
