@@ -19,7 +19,7 @@ from outils.banc.televersements import HAUSSE_MAX, RACINE, SECONDES_MAX, en_sous
 
 
 def _verifier(mesure: dict, attendu: str):
-    assert mesure["secondes"] < SECONDES_MAX, mesure
+    assert mesure["processeur"] < SECONDES_MAX, mesure
     assert mesure["hausse"] < HAUSSE_MAX, mesure
     assert attendu in mesure["reponse"], mesure
 
