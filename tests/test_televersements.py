@@ -66,13 +66,13 @@ def _avec_une_construction_de_plus(contenu: bytes, partie: str, element: bytes) 
         xml = archive.read(partie)
     debut, fin = xml.rsplit(b"</", 1)
     xml = debut + element * 2_000 + b"</" + fin
-    return televersements._remplacer(contenu, {partie: xml})
+    return televersements.reecrire(contenu, {partie: xml})
 
 
 def test_une_construction_de_trop_dans_les_feuilles_est_refusee():
     contenu = televersements.classeur_cellules()
     feuille = "xl/worksheets/sheet1.xml"
-    contenu = televersements._remplacer(
+    contenu = televersements.reecrire(
         contenu,
         {
             feuille: televersements._lire(contenu, feuille).replace(
@@ -106,13 +106,13 @@ def test_des_styles_demesures_sont_refuses():
     ids=["texte", "attributs"],
 )
 def test_un_texte_ou_une_balise_demesures_sont_refuses(element):
-    contenu = televersements._classeur_vide()
+    contenu = televersements.classeur_vide()
     feuille = "xl/worksheets/sheet1.xml"
     xml = televersements._lire(contenu, feuille).replace(
         b"</sheetData>", b"<row>" + element + b"</row></sheetData>"
     )
     with pytest.raises(ClasseurInvalide) as refus:
-        ouverture.feuilles(televersements._remplacer(contenu, {feuille: xml}))
+        ouverture.feuilles(televersements.reecrire(contenu, {feuille: xml}))
     assert "l'élément « xl/worksheets/sheet1.xml » contient un texte ou une balise de plus de " in (
         str(refus.value)
     )

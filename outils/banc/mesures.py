@@ -95,21 +95,9 @@ def fois(a: float, b: float) -> str:
 
 def isole(variante: str, *arguments: str, environnement: dict | None = None) -> dict:
     """One run of ``outils.banc.isole`` in a fresh process (memory as the system sees it)."""
-    import json
-    import subprocess
-    import sys
+    from .isole import processus_neuf
 
-    resultat = subprocess.run(
-        [sys.executable, "-m", "outils.banc.isole", variante, *arguments],
-        cwd=RACINE,
-        env={**os.environ, **(environnement or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if resultat.returncode != 0:
-        raise RuntimeError(f"outils.banc.isole {variante} : {resultat.stderr[-2000:]}")
-    return json.loads(resultat.stdout.strip().splitlines()[-1])
+    return processus_neuf("outils.banc.isole", variante, *arguments, environnement=environnement)
 
 
 def verdict(atteint: bool) -> str:

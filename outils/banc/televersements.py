@@ -25,7 +25,7 @@ HAUSSE_MAX = 200 * 1024 * 1024
 ESPACES = (b"", b" ", b"  ", b"\t", b"\n")  # entropy: a plain repetition would inflate too much
 
 
-def _classeur_vide() -> bytes:
+def classeur_vide() -> bytes:
     from openpyxl import Workbook
 
     classeur = Workbook()
@@ -35,18 +35,21 @@ def _classeur_vide() -> bytes:
     return sortie.getvalue()
 
 
-def _remplacer(contenu: bytes, parties: dict) -> bytes:
-    """The workbook with ``parties`` (name → bytes) written over or added."""
+def reecrire(contenu: bytes, changements: dict) -> bytes:
+    """The same zip with some entries replaced or added (bytes) or removed (None)."""
     sortie = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(contenu)) as source,
         zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible,
     ):
         for entree in source.infolist():
-            if entree.filename not in parties:
+            if entree.filename not in changements:
                 cible.writestr(entree, source.read(entree.filename))
-        for nom, octets in parties.items():
-            cible.writestr(nom, octets)
+            elif changements[entree.filename] is not None:
+                cible.writestr(entree.filename, changements[entree.filename])
+        for nom, octets in changements.items():
+            if octets is not None and nom not in source.namelist():
+                cible.writestr(nom, octets)
     return sortie.getvalue()
 
 
@@ -61,7 +64,7 @@ def classeur_textes_partages() -> bytes:
     from conventions.classeurs.ouverture import CONSTRUCTIONS_MAX
 
     hasard = random.Random(23)
-    contenu = _classeur_vide()
+    contenu = classeur_vide()
     nombre = CONSTRUCTIONS_MAX // 4 - 2_000
     textes = b"".join(
         b"<si><t>%s</t></si>" % hasard.choice("abcdefghijklmnopqrstuvwxyz0123456789").encode()
@@ -87,7 +90,7 @@ def classeur_textes_partages() -> bytes:
     lignes = b"".join(
         b'<row><c t="s"><v>%d</v></c></row>' % hasard.randrange(nombre) for _ in range(200)
     )
-    return _remplacer(
+    return reecrire(
         contenu,
         {
             "xl/sharedStrings.xml": table,
@@ -104,7 +107,7 @@ def classeur_cellules() -> bytes:
     from conventions.classeurs.ouverture import CONSTRUCTIONS_MAX, LIGNES_MAX
 
     hasard = random.Random(23)
-    contenu = _classeur_vide()
+    contenu = classeur_vide()
     feuille = _lire(contenu, "xl/worksheets/sheet1.xml")
     debut, _, fin = feuille.partition(b"<sheetData>")
     fin = fin.partition(b"</sheetData>")[2]
@@ -115,7 +118,7 @@ def classeur_cellules() -> bytes:
         + b"<c><v>%d</v></c></row>" % hasard.randrange(10)
         for _ in range(LIGNES_MAX)
     )
-    return _remplacer(
+    return reecrire(
         contenu,
         {"xl/worksheets/sheet1.xml": debut + b"<sheetData>" + lignes + b"</sheetData>" + fin},
     )
@@ -127,7 +130,7 @@ def classeur_styles() -> bytes:
     from conventions.classeurs.ouverture import AUTRES_MAX
 
     hasard = random.Random(23)
-    contenu = _classeur_vide()
+    contenu = classeur_vide()
     styles = _lire(contenu, "xl/styles.xml")
     debut, _, reste = styles.partition(b"<cellXfs")
     fin = reste.partition(b"</cellXfs>")[2]
@@ -136,7 +139,7 @@ def classeur_styles() -> bytes:
         b'<xf numFmtId="%d"%s/>' % (hasard.randrange(50), hasard.choice(ESPACES))
         for _ in range(nombre)
     )
-    return _remplacer(
+    return reecrire(
         contenu,
         {"xl/styles.xml": debut + b'<cellXfs count="%d">' % nombre + formats + b"</cellXfs>" + fin},
     )
@@ -351,19 +354,9 @@ def mesurer(cas: str) -> dict:
 
 def en_sous_processus(cas: str, environnement: dict | None = None) -> dict:
     """``mesurer(cas)`` in a fresh Python, as the tests and ``make bench`` run it."""
-    import subprocess
+    from .isole import processus_neuf
 
-    resultat = subprocess.run(
-        [sys.executable, "-m", "outils.banc.televersements", cas],
-        cwd=RACINE,
-        env={**os.environ, **(environnement or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if resultat.returncode != 0:
-        raise RuntimeError(f"outils.banc.televersements {cas} : {resultat.stderr[-2000:]}")
-    return json.loads(resultat.stdout.strip().splitlines()[-1])
+    return processus_neuf("outils.banc.televersements", cas, environnement=environnement)
 
 
 def main(argv: list[str]) -> int:
