@@ -68,7 +68,10 @@ class MesureRessource(RessourceProtegee):
         }
         self.existants = {
             (m.bilan_id, m.indicateur_id): m
-            for m in Mesure.objects.filter(bilan__convention__in=conventions)
+            # With what the preview shows of each line (else a few queries a line).
+            for m in Mesure.objects.filter(bilan__convention__in=conventions).select_related(
+                *self.liens
+            )
         }
         # The values saved together count for the breakdown rule (``Mesure.clean``).
         self.lots: dict[int, dict[int, object]] = {}

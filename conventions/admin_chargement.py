@@ -18,7 +18,7 @@ from commun import attente
 from comptes.acces import peut_charger_des_conventions
 
 from .annuel.chargement import charger
-from .annuel.fichier import TAILLE_MAX, FichierInvalide
+from .annuel.fichier import LIMITE, TAILLE_MAX, FichierInvalide, poids
 from .annuel.reconduction import ReconductionImpossible, reconduire
 
 CLE_SESSION = "convention_a_charger"
@@ -28,7 +28,7 @@ class FichierConventionForm(forms.Form):
     fichier = forms.FileField(
         label="Fichier de la convention (.yaml, .yml ou .json)",
         help_text="Au format décrit dans la documentation (« Charger la convention d'une "
-        f"nouvelle année ») ; {TAILLE_MAX // 1024 // 1024} Mio au plus.",
+        f"nouvelle année ») ; {LIMITE}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json"}),
     )
 
@@ -40,7 +40,6 @@ def vue_chargement(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": "Charger une convention",
-        "taille_max": TAILLE_MAX // 1024 // 1024,
     }
     if request.method == "POST" and "confirmer" in request.POST:
         return _confirmer(request)
@@ -48,10 +47,7 @@ def vue_chargement(model_admin, request):
     if request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
         if fichier.size > TAILLE_MAX:
-            contexte["erreurs"] = [
-                f"Le fichier pèse {fichier.size // 1024} kio : {TAILLE_MAX // 1024 // 1024} Mio "
-                "au plus."
-            ]
+            contexte["erreurs"] = [f"Le fichier pèse {poids(fichier.size)} : {LIMITE}."]
         else:
             contenu = fichier.read()
             try:

@@ -213,7 +213,11 @@ class EngagementRessource(RessourceProtegee):
         self.financeurs = {f.slug: f for f in Financeur.objects.all()}
         self.existants = {
             (e.tableau_id, e.action_id, e.financeur_id): e
-            for e in Engagement.objects.filter(tableau__convention__in=conventions)
+            # With what the preview shows of each line: without them, each line read its
+            # tableau, convention, action and financeur again (four queries a line).
+            for e in Engagement.objects.filter(tableau__convention__in=conventions).select_related(
+                *self.liens
+            )
         }
 
     def lire(self, ligne):

@@ -30,12 +30,18 @@ def test_le_banc_rapide(tmp_path):
     generes = re.search(r"\(10 conventions, \d+ actions, (\d+) engagements", texte)
     assert generes, texte
     assert f"Export xlsx de {int(generes.group(1))} lignes d'engagement" in texte
-    for section in ["## 1. Pages", "## 2. Contrôles", "## 4. Import", "## 5. Chargement"]:
+    for section in [
+        "## 1. Pages",
+        "## 2. Contrôles",
+        "## 4. Import",
+        "## 5. Chargement",
+        "## 6. Téléversements",
+    ]:
         assert section in texte
     # Every page: the same number of queries at both sizes, and a verdict for each goal.
     assert texte.count("même nombre de requêtes aux deux tailles |") == 4
     assert "requêtes aux deux tailles | 0 et 0" not in texte
-    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 19
+    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 19 + 6  # 6: uploads
     # The export: the application by HTTP and to a file, and the three references, each with
     # its time, its ratio to openpyxl with lxml and its memory as the system sees it (RSS).
     for variante in [
@@ -50,3 +56,15 @@ def test_le_banc_rapide(tmp_path):
         assert re.search(r"\| \d+,\d Mio \| \d+,\d Mio \| \d+,\d Mio \|$", ligne), ligne
     assert "Export : premiers octets par HTTP en moins de 1 s" in texte
     assert re.search(r"\| import \| .* \| \d+,\d Mio \| \d+,\d Mio \|", texte)
+    # The uploads: the worst file under each cap, each under 5 s and 200 Mio (issue 23).
+    for fichier in [
+        "classeur : textes partagés",
+        "classeur : cellules vides",
+        "classeur : formats de cellule",
+        "fichier annuel YAML",
+        "fichier annuel JSON",
+        "liste des engagements, CSV",
+    ]:
+        ligne = next(ligne for ligne in texte.splitlines() if ligne.startswith(f"| {fichier} |"))
+        assert re.search(r"\| \d+ kio \| \d+,\d\d s \| \d+,\d Mio \| \d+,\d Mio \|", ligne), ligne
+        assert ligne.endswith("| atteint |"), ligne

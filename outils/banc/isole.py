@@ -26,6 +26,24 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 IDENTIFIANT = "banc"
 
 
+def processus_neuf(module: str, *arguments: str, environnement: dict | None = None) -> dict:
+    """``python -m module arguments…`` in a fresh Python (memory as the system sees it): the
+    JSON of its last line."""
+    import subprocess
+
+    resultat = subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        cwd=RACINE,
+        env={**os.environ, **(environnement or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if resultat.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(arguments)} : {resultat.stderr[-2000:]}")
+    return json.loads(resultat.stdout.strip().splitlines()[-1])
+
+
 def rss() -> int:
     """The process's resident memory now, in bytes."""
     with open("/proc/self/statm") as statm:

@@ -95,21 +95,9 @@ def fois(a: float, b: float) -> str:
 
 def isole(variante: str, *arguments: str, environnement: dict | None = None) -> dict:
     """One run of ``outils.banc.isole`` in a fresh process (memory as the system sees it)."""
-    import json
-    import subprocess
-    import sys
+    from .isole import processus_neuf
 
-    resultat = subprocess.run(
-        [sys.executable, "-m", "outils.banc.isole", variante, *arguments],
-        cwd=RACINE,
-        env={**os.environ, **(environnement or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if resultat.returncode != 0:
-        raise RuntimeError(f"outils.banc.isole {variante} : {resultat.stderr[-2000:]}")
-    return json.loads(resultat.stdout.strip().splitlines()[-1])
+    return processus_neuf("outils.banc.isole", variante, *arguments, environnement=environnement)
 
 
 def verdict(atteint: bool) -> str:
@@ -181,6 +169,7 @@ class Rapport:
     export: dict = field(default_factory=dict)
     import_: dict = field(default_factory=dict)
     profils: dict = field(default_factory=dict)  # title → text
+    televersements: list = field(default_factory=list)  # one measurement per worst case
 
     def requetes_qui_varient(self) -> list[str]:
         varient = [
@@ -276,6 +265,21 @@ class Rapport:
             )
         )
         return resultats
+
+    def lignes_televersements(self) -> list[str]:
+        from .televersements import CAS, HAUSSE_MAX, SECONDES_MAX
+
+        lignes = []
+        for mesure in self.televersements:
+            atteint = mesure["secondes"] < SECONDES_MAX and mesure["hausse"] < HAUSSE_MAX
+            reponse = mesure["reponse"].replace("|", "/")
+            reponse = reponse if len(reponse) <= 90 else reponse[:89] + "…"
+            secondes = f"{mesure['secondes']:.2f} s".replace(".", ",")
+            lignes.append(
+                f"| {CAS[mesure['cas']][0]} | {mesure['octets'] // 1024} kio | {secondes} "
+                f"| {mo(mesure['hausse'])} | {mo(mesure['pic'])} | {reponse} | {verdict(atteint)} |"
+            )
+        return lignes
 
     def markdown(self) -> str:
         c = self.contexte
@@ -381,6 +385,18 @@ class Rapport:
             f"{self.fixtures.duree()}, {self.fixtures.requetes} requêtes "
             f"({c['objets_fixtures']} objets).",
             "",
+            "## 6. Téléversements : le pire fichier sous chaque plafond",
+            "",
+            "Chaque fichier est construit juste sous les plafonds, dans la forme qui coûte le "
+            "plus à lire pour sa taille (`outils/banc/televersements.py`), puis confié, dans un "
+            "processus neuf, au code qu'un processus serveur exécute : lecture du classeur, "
+            "chargement annuel à blanc, aperçu de l'import d'une liste dans l'administration. "
+            "Objectif : moins de 5 s et moins de 200 Mio de hausse du RSS chacun.",
+            "",
+            "| fichier | taille | durée | hausse du RSS | pic du RSS | réponse | résultat |",
+            "|---|---|---|---|---|---|---|",
+            *self.lignes_televersements(),
+            "",
             "## Objectifs",
             "",
             "| objectif | mesure | résultat |",
@@ -441,6 +457,8 @@ class Banc:
         self.mesurer_export()
         journal("Import…")
         self.mesurer_import()
+        journal("Téléversements…")
+        self.mesurer_televersements()
         self.profiler_les_manques()
         return self.rapport
 
@@ -633,6 +651,16 @@ class Banc:
         Engagement.objects.bulk_create(nouveaux, batch_size=2000)
         if len(nouveaux) != attendu:
             raise RuntimeError(f"import brut : {len(nouveaux)} lignes sur {attendu}")
+
+    def mesurer_televersements(self):
+        """Each worst upload in a fresh process, against the benchmark's database (national
+        size: the loader's lookups and suggestions see every key)."""
+        from django.db import connections
+
+        from .televersements import CAS, en_sous_processus
+
+        connections.close_all()  # SQLite: the other process writes (then rolls back)
+        self.rapport.televersements = [en_sous_processus(cas) for cas in CAS]
 
     def profiler_les_manques(self):
         """A profile of each missed goal's work, for the report."""

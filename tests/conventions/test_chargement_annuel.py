@@ -360,9 +360,24 @@ def test_tous_les_problemes_sont_listes_d_un_coup():
             "f.yaml",
             "« fields » manque ou n'est pas une liste de champs",
         ),
-        (b"- !!python/object/apply:os.system [ls]\n", "f.yaml", "YAML mal formé, ligne 1"),
+        (
+            b"- !!python/object/apply:os.system [ls]\n",
+            "f.yaml",
+            "YAML mal formé, ligne 1, colonne 3 : balise « !!python/object/apply:os.system » "
+            "refusée : un fichier de convention ne contient que des textes, des nombres",
+        ),
+        (
+            b"- model: conventions.territoire\n  fields: {nom: !!python/name:os.system }\n",
+            "f.yaml",
+            "YAML mal formé, ligne 2, colonne 17 : balise « !!python/name:os.system » refusée",
+        ),
+        (
+            b"- model: conventions.territoire\n  fields: {nom: !bonjour Dijon}\n",
+            "f.yaml",
+            "YAML mal formé, ligne 2, colonne 17 : balise « !bonjour » refusée",
+        ),
         (b"[" * 100_000, "f.json", "imbrique trop"),
-        (b" " * (TAILLE_MAX + 1), "f.yaml", "2 Mio au plus"),
+        (b" " * (TAILLE_MAX + 1), "f.yaml", "pèse 513 kio : 512 kio au plus"),
     ],
     ids=[
         "virgule",
@@ -372,6 +387,8 @@ def test_tous_les_problemes_sont_listes_d_un_coup():
         "pas-utf8",
         "fields",
         "tag-python",
+        "tag-python-name",
+        "tag-inconnu",
         "imbrication",
         "trop-gros",
     ],

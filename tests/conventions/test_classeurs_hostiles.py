@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from comptes import roles
 from conventions.classeurs.chargement import importer
@@ -23,34 +22,15 @@ from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.classeurs.lecture import ClasseurInvalide
 from conventions.classeurs.ouverture import ILLISIBLE
 from conventions.models import Convention, Engagement, TableauEngagements, Territoire
+from outils.banc.televersements import classeur_vide, reecrire
 from tests.proprietes import exemples
 
 RACINE = Path(__file__).resolve().parents[2]
 FEUILLE = "xl/worksheets/sheet1.xml"
 
 
-def reecrire(contenu: bytes, changements: dict) -> bytes:
-    """The same zip with some entries replaced (bytes) or removed (None)."""
-    sortie = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(contenu)) as source,
-        zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible,
-    ):
-        for entree in source.infolist():
-            if entree.filename in changements:
-                if changements[entree.filename] is not None:
-                    cible.writestr(entree.filename, changements[entree.filename])
-            else:
-                cible.writestr(entree, source.read(entree.filename))
-    return sortie.getvalue()
-
-
 def petit_classeur() -> bytes:
-    classeur = Workbook()
-    classeur.active["A1"] = "Convention"
-    sortie = io.BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue()
+    return classeur_vide()
 
 
 def feuille_de(contenu: bytes) -> bytes:

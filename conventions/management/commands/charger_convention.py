@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from conventions.annuel.chargement import charger
-from conventions.annuel.fichier import TAILLE_MAX, FichierInvalide
+from conventions.annuel.fichier import LIMITE, TAILLE_MAX, FichierInvalide, poids
 
 
 class Command(BaseCommand):
@@ -31,8 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier introuvable : {fichier}")
         if chemin.stat().st_size > TAILLE_MAX:
             raise CommandError(
-                f"Chargement refusé : {chemin.name} pèse {chemin.stat().st_size // 1024} kio, "
-                f"{TAILLE_MAX // 1024 // 1024} Mio au plus."
+                f"Chargement refusé : {chemin.name} pèse {poids(chemin.stat().st_size)}, {LIMITE}."
             )
         try:
             rapport = charger(chemin.read_bytes(), nom_fichier=chemin.name, essai=dry_run)
