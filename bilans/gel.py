@@ -15,7 +15,7 @@ for the tableaux, which belong to the conventions application, through the regis
 
 from django.core.exceptions import ValidationError
 
-from commun.ecritures import differe_de_la_base
+from commun.ecritures import ancienne_valeur, differe_de_la_base
 
 # What the cycle writes when it moves a frozen bilan; every other field is a figure.
 CHAMPS_DU_CYCLE = frozenset({"statut", "date_transmission"})
@@ -64,10 +64,10 @@ def garder_les_figures(
     """``garder()`` of a bilan's figures: ``chemin`` goes from the model to its bilan
     (``bilan`` for a report or a mesure). The bilans written to, those a row leaves, and those
     of the rows a queryset updates or deletes; an unchanged save goes through."""
-    ids = {getattr(objet, f"{chemin}_id") for objet in objets} - {None}
-    existants = [objet.pk for objet in objets if objet.pk is not None]
-    if existants:
-        ids |= set(modele._base_manager.filter(pk__in=existants).values_list(chemin, flat=True))
+    attribut = f"{chemin}_id"
+    ids = {getattr(objet, attribut) for objet in objets}
+    ids |= {ancienne_valeur(objet, attribut) for objet in objets}
+    ids.discard(None)
     if requete is not None:
         ids |= set(requete.order_by().values_list(chemin, flat=True).distinct())
     geles = {bilan.pk: bilan for bilan in _geles(pk__in=ids)}
@@ -77,11 +77,7 @@ def garder_les_figures(
         _refuser(geles.values())
     for objet in objets:
         if suppression or differe_de_la_base(objet, champs):
-            touches = {getattr(objet, f"{chemin}_id")}
-            if objet.pk is not None:
-                touches |= set(
-                    modele._base_manager.filter(pk=objet.pk).values_list(chemin, flat=True)
-                )
+            touches = {getattr(objet, attribut), ancienne_valeur(objet, attribut)}
             _refuser(geles[pk] for pk in touches if pk in geles)
 
 

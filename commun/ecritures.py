@@ -19,11 +19,28 @@ from django.db import models
 class EcritureGardee:
     """Mixin for a model that defines ``garder(cls, *, objets=(), requete=None, champs=None,
     suppression=False)``: objects about to be written, or a queryset about to be updated or
-    deleted, with the fields written when known."""
+    deleted, with the fields written when known.
+
+    An object keeps the values it was read with (``valeurs_lues``), so that a rule can tell
+    what a save changes, and where a row comes from, without reading it again."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._valeurs_lues = {
+            nom: valeur
+            for nom, valeur in zip(field_names, values, strict=True)
+            if valeur is not models.DEFERRED
+        }
+        return instance
 
     def save(self, *args, **kwargs):
         type(self).garder(objets=[self], champs=kwargs.get("update_fields"))
-        return super().save(*args, **kwargs)
+        resultat = super().save(*args, **kwargs)
+        self._valeurs_lues = {
+            f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
+        }
+        return resultat
 
     def delete(self, *args, **kwargs):
         type(self).garder(objets=[self], suppression=True)
@@ -52,6 +69,15 @@ class RequetesGardees(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
+def valeurs_lues(objet, noms: list[str]) -> dict | None:
+    """The values ``objet``'s row had for ``noms`` (attnames): as the object was read when it
+    was, else from the database (None for a row that is not there)."""
+    lues = getattr(objet, "_valeurs_lues", {})
+    if all(nom in lues for nom in noms):
+        return {nom: lues[nom] for nom in noms}
+    return type(objet)._base_manager.filter(pk=objet.pk).values(*noms).first()
+
+
 def differe_de_la_base(objet, champs=None) -> bool:
     """Whether saving ``objet`` would change its row (always for a new object): a rule that
     freezes a row lets an unchanged save through (a form submitted as it was displayed)."""
@@ -62,8 +88,16 @@ def differe_de_la_base(objet, champs=None) -> bool:
         for champ in objet._meta.concrete_fields
         if not champ.primary_key and (champs is None or champ.name in champs)
     ]
-    en_base = type(objet)._base_manager.filter(pk=objet.pk).values(*noms).first()
+    en_base = valeurs_lues(objet, noms)
     return en_base is None or any(en_base[nom] != getattr(objet, nom) for nom in noms)
+
+
+def ancienne_valeur(objet, attname: str):
+    """Where a row comes from (the tableau or bilan it belonged to before this save)."""
+    if objet.pk is None:
+        return None
+    lues = valeurs_lues(objet, [attname])
+    return None if lues is None else lues[attname]
 
 
 def refus_d_ecriture(objet) -> str | None:

@@ -19,6 +19,7 @@ from conventions.classeurs.listes import (
 )
 
 from .models import Action, Convention, Engagement, Financeur, TableauEngagements, Territoire
+from .models.engagements import financeur_permis
 
 
 def choix(valeur, choices, nom: str) -> str:
@@ -143,13 +144,17 @@ class FinanceurRessource(RessourceProtegee):
         if territoire and valeurs["territoire"] is None:
             erreurs.append(f"territoire « {territoire} » inconnu parmi ceux que vous suivez")
         if not voit_tous_les_territoires(self.utilisateur):
-            # A financeur of no territoire (l'État, la CAF) or of another one is not theirs.
+            # A financeur of no territoire (l'État, la CAF) is everyone's: only an administrator
+            # of every territoire changes it. Another territoire's reads as an identifiant
+            # already taken, as any new one would: nothing says whose it is.
             actuel = existant.territoire if existant else valeurs["territoire"]
-            if actuel is None or actuel.slug not in self.territoires:
+            if actuel is None:
                 erreurs.append(
-                    f"financeur « {slug} » hors de vos territoires : seul un administrateur de "
-                    "tous les territoires le modifie"
+                    f"financeur « {slug} » commun à tous les territoires : seul un administrateur "
+                    "de tous les territoires l'ajoute ou le modifie"
                 )
+            elif actuel.slug not in self.territoires:
+                erreurs.append(f"identifiant « {slug} » déjà utilisé : choisissez-en un autre")
         if "ordre d'affichage" in ligne:
             ordre = self.cellule(ligne, "ordre d'affichage", erreurs, entier)
             valeurs["ordre"] = 10 if ordre is None else ordre
@@ -210,7 +215,9 @@ class EngagementRessource(RessourceProtegee):
         self.actions = {
             (a.convention_id, a.code): a for a in Action.objects.filter(convention__in=conventions)
         }
-        self.financeurs = {f.slug: f for f in Financeur.objects.all()}
+        # The shared financeurs and those of the user's territoires; each line's convention
+        # then takes only its own territoire's (``financeur_permis``), as every door does.
+        self.financeurs = {f.slug: f for f in self.dans_mes_territoires(Financeur.objects.all())}
         self.existants = {
             (e.tableau_id, e.action_id, e.financeur_id): e
             # With what the preview shows of each line: without them, each line read its
@@ -230,9 +237,16 @@ class EngagementRessource(RessourceProtegee):
         libelle = texte(ligne.get("version"))
         code = texte(ligne.get("action"))
         financeur = self.financeurs.get(texte(ligne.get("financeur")))
+        if financeur is not None and convention is not None:
+            financeur = financeur if financeur_permis(financeur, convention) else None
         if financeur is None:
             saisi = texte(ligne.get("financeur"))
-            erreurs.append(f"financeur « {saisi} » inconnu{conseil(saisi, self.financeurs)}")
+            permis = [
+                f.slug
+                for f in self.financeurs.values()
+                if convention is None or financeur_permis(f, convention)
+            ]
+            erreurs.append(f"financeur « {saisi} » inconnu{conseil(saisi, permis)}")
         montant = self.cellule(ligne, "montant", erreurs, self.fields["montant"].widget.clean)
         if montant is None and not any(e.startswith("montant") for e in erreurs):
             erreurs.append("montant manquant")

@@ -407,7 +407,25 @@ def test_un_administrateur_d_un_territoire_ne_modifie_pas_les_autres(
     assert Territoire.objects.get(pk=autre.pk).nom == "Autre métropole"
     etat = en_csv([["identifiant", "nom", "catégorie"], ["etat", "L'État", "État"]])
     page = refus(previsualiser(client, Financeur, etat))
-    assert "Ligne 2 : financeur « etat » hors de vos territoires" in page
+    assert (
+        "Ligne 2 : financeur « etat » commun à tous les territoires : seul un administrateur"
+        in page
+    )
+    # Another territoire's financeur: an identifiant already taken, as a new one would say.
+    Financeur.objects.create(
+        slug="collectivite-autre", nom="Autre", categorie="collectivite", territoire=autre
+    )
+    ailleurs = en_csv(
+        [
+            ["identifiant", "nom", "catégorie", "territoire"],
+            ["collectivite-autre", "X", "collectivité", "dijon-metropole"],
+        ]
+    )
+    page = refus(previsualiser(client, Financeur, ailleurs))
+    assert (
+        "Ligne 2 : identifiant « collectivite-autre » déjà utilisé : choisissez-en un autre" in page
+    )
+    assert Financeur.objects.get(slug="collectivite-autre").nom == "Autre"
 
 
 # --- The file itself ----------------------------------------------------------------------------

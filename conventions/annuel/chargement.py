@@ -167,16 +167,28 @@ class _Chargement:
         self.utilisateur = utilisateur
         self.raison = f"chargement de {nom_fichier or 'fichier'}"
         self.erreurs: list[str] = []
-        self.registre = cles.Registre()
         self.refuses: set[tuple[str, tuple]] = set()
         self.charges: list[tuple[str, object]] = []
         self.etats: list[tuple[str, int]] = []
         self.territoires = None
+        perimetre = None
         if utilisateur is not None:
-            from comptes.acces import territoires_de, voit_tous_les_territoires
+            from comptes.acces import (
+                filtrer_par_territoire,
+                territoires_de,
+                voit_tous_les_territoires,
+            )
 
             if not voit_tous_les_territoires(utilisateur):
                 self.territoires = set(territoires_de(utilisateur).values_list("pk", flat=True))
+
+                def perimetre(requete):
+                    return filtrer_par_territoire(requete, utilisateur)
+
+        # Every key the file names is looked up within the user's territoires: another
+        # territoire's object reads as unknown, never as « hors de vos territoires ».
+        self.registre = cles.Registre(perimetre)
+        self.ailleurs = "vos territoires" if perimetre else "la base"
 
     # --- the whole file ---------------------------------------------------------------------
 
@@ -452,7 +464,7 @@ class _Chargement:
         if trouve is None:
             raise _Probleme(
                 f"{cles.nom(liee)} {cles.texte(cle)} inconnu(e), ni dans le fichier ni dans "
-                f"la base{self.registre.suggestion(liee, cle)}"
+                f"{self.ailleurs}{self.registre.suggestion(liee, cle)}"
             )
         return trouve
 

@@ -167,9 +167,14 @@ def _rangee(valeurs) -> tuple:
 
 
 class Registre:
-    """Finds the objects keys name, in the file being loaded or in the database, once each."""
+    """Finds the objects keys name, in the file being loaded or in the database, once each.
 
-    def __init__(self):
+    ``perimetre(queryset)`` limits the database to what the user may reach (their territoires,
+    the shared financeurs): a key of another territoire is not found, exactly as an unknown key,
+    and suggestions come only from what the user may see."""
+
+    def __init__(self, perimetre=None):
+        self.perimetre = perimetre or (lambda requete: requete)
         self._trouves: dict[tuple[str, tuple], object] = {}
         self._du_fichier: dict[str, set[tuple]] = {}
         self._connues: dict[str, set[tuple]] = {}
@@ -185,9 +190,9 @@ class Registre:
     def trouver(self, label: str, cle: tuple):
         """The object with this key, or ``None``."""
         if (label, cle) not in self._trouves:
-            classe = modele(label)
+            gestionnaire = modele(label)._default_manager
             try:
-                objet = classe._default_manager.get_by_natural_key(*cle)
+                objet = self.perimetre(gestionnaire.all()).get(**gestionnaire.filtres_de_cle(*cle))
             except (ObjectDoesNotExist, ValidationError, ValueError, TypeError, OverflowError):
                 objet = None
             self._trouves[(label, cle)] = objet
@@ -207,8 +212,8 @@ class Registre:
         if label not in self._connues:
             self._connues[label] = {
                 _rangee(rangee)
-                for rangee in modele(label)
-                ._default_manager.order_by()
+                for rangee in self.perimetre(modele(label)._default_manager.all())
+                .order_by()
                 .values_list(*CLES[label])[:SUGGESTIONS_MAX]
             }
         connues = self._connues[label] | self._du_fichier.get(label, set())

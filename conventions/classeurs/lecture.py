@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from commun.formats import CENTIME, PLAFOND, lire_nombre
 from conventions.models import Action, Convention, Financeur, TableauEngagements
+from conventions.models.engagements import financeur_permis
 
 from . import ouverture
 from .export import CHAMPS, LIGNE_ENTETE, LIGNE_IDENTIFIANTS
@@ -186,7 +187,10 @@ def _lire_feuille(nom, lignes, financeurs, erreurs, references) -> FeuilleLue | 
     colonne = 3
     while _texte(cellule(LIGNE_IDENTIFIANTS, colonne)):
         slug = _texte(cellule(LIGNE_IDENTIFIANTS, colonne))
-        if slug not in financeurs:
+        # Another collectivité's financeur reads as unknown, as in every other door.
+        if slug not in financeurs or (
+            convention is not None and not financeur_permis(financeurs[slug], convention)
+        ):
             erreurs.append(
                 f"{_ou(nom, LIGNE_IDENTIFIANTS, colonne)} : financeur inconnu « {slug} »."
             )

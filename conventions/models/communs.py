@@ -35,6 +35,11 @@ class ParCleNaturelle(models.Manager):
     """
 
     def get_by_natural_key(self, *cle):
+        return self.get(**self.filtres_de_cle(*cle))
+
+    def filtres_de_cle(self, *cle) -> dict:
+        """The lookups a natural key stands for, to apply to any queryset (one limited to a
+        user's territoires, for the yearly loader)."""
         chemins = self.model.cle_naturelle
         if len(cle) != len(chemins):
             # What calling the former per-model signatures with a wrong key raised.
@@ -46,4 +51,4 @@ class ParCleNaturelle(models.Manager):
         for chemin, element in zip(chemins, cle, strict=True):
             for un_chemin in (chemin,) if isinstance(chemin, str) else chemin:
                 filtres[un_chemin] = element
-        return self.get(**filtres)
+        return filtres

@@ -158,6 +158,27 @@ class TableauEngagements(EcritureGardee, models.Model):
         return {financeurs[ligne["financeur"]]: ligne["total"] for ligne in lignes}
 
 
+def financeur_permis(financeur, convention) -> bool:
+    """A convention commits the shared financeurs (l'État, a CAF: no territoire) and its own
+    territoire's, never another collectivité's."""
+    return financeur.territoire_id in (None, convention.territoire_id)
+
+
+def refuser_un_financeur_d_ailleurs(ligne) -> None:
+    """For a line of a tableau (engagement, printed total): the financeur rule above."""
+    if ligne.financeur_id is None or ligne.tableau_id is None:
+        return
+    convention = ligne.tableau.convention
+    if not financeur_permis(ligne.financeur, convention):
+        raise ValidationError(
+            {
+                "financeur": f"« {ligne.financeur.nom} » finance un autre territoire : une "
+                f"convention de {convention.territoire.nom} n'engage que ses propres financeurs "
+                "et les financeurs communs (l'État, une CAF…)."
+            }
+        )
+
+
 class TotalImprime(EcritureGardee, models.Model):
     """A total as printed in the document, kept next to the computed one so that both can differ."""
 
@@ -203,6 +224,7 @@ class TotalImprime(EcritureGardee, models.Model):
 
     def clean(self):
         self.garder(objets=[self])
+        refuser_un_financeur_d_ailleurs(self)
 
     @classmethod
     def garder(cls, **ecriture):
@@ -342,6 +364,7 @@ class Engagement(EcritureGardee, models.Model):
 
     def clean(self):
         self.garder(objets=[self])
+        refuser_un_financeur_d_ailleurs(self)
         if (
             self.action_id
             and self.tableau_id

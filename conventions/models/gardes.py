@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 
-from commun.ecritures import differe_de_la_base
+from commun.ecritures import ancienne_valeur, differe_de_la_base
 
 # regle(ids) -> {id of a tableau that must not change: why, in French}
 _regles: list[Callable[[set[int]], dict[int, str]]] = []
@@ -48,9 +48,8 @@ def garder_par_tableau(
     the tableau itself, ``tableau_id`` for its lines): the tableaux written to, those the rows
     leave, and those of the rows a queryset updates or deletes."""
     ids = {getattr(objet, attribut) for objet in objets}
-    existants = [objet.pk for objet in objets if objet.pk is not None]
-    if existants and attribut != "pk":
-        ids |= set(modele._base_manager.filter(pk__in=existants).values_list(attribut, flat=True))
+    if attribut != "pk":
+        ids |= {ancienne_valeur(objet, attribut) for objet in objets}
     if requete is not None:
         ids |= set(requete.order_by().values_list(attribut, flat=True).distinct())
     proteges = tableaux_proteges(ids)
@@ -60,9 +59,8 @@ def garder_par_tableau(
         raise ValidationError(next(iter(proteges.values())))
     for objet in objets:
         touches = {getattr(objet, attribut)}
-        if objet.pk is not None and attribut != "pk":
-            ancien = modele._base_manager.filter(pk=objet.pk).values_list(attribut, flat=True)
-            touches |= set(ancien)
+        if attribut != "pk":
+            touches.add(ancienne_valeur(objet, attribut))
         for pk in touches & set(proteges):
             if suppression or differe_de_la_base(objet, champs):
                 raise ValidationError(proteges[pk])

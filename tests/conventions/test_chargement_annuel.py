@@ -571,7 +571,13 @@ def test_un_administrateur_de_territoire_ne_charge_pas_un_autre_territoire(
     texte = EXEMPLE_YAML.read_text().replace('montant: "60000.00"}}', 'montant: "1.00"}}', 1)
     sans_territoire = texte[texte.index("- model: conventions.convention") :]
     page = deposer(administrateur_de_dijon, sans_territoire.encode()).content.decode()
-    assert "Objet n° 1 (ligne 1) — convention [calpa-haute-saone-2021] : hors de vos" in page
+    # Its territoire reads as unknown, as a key that exists nowhere would: nothing says it is
+    # another territoire's.
+    assert (
+        "Objet n° 1 (ligne 1) — convention [calpa-haute-saone-2021], champ « territoire » : "
+        "territoire [departement-haute-saone] inconnu(e), ni dans le fichier ni dans vos "
+        "territoires" in page
+    )
     assert totaux_par_financeur(SLUG)["etat"] == Decimal("270000.00")
 
 
