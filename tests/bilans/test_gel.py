@@ -41,14 +41,17 @@ def transmettre(bilan: Bilan, statut=Bilan.Statut.TRANSMIS) -> Bilan:
 
 
 def photo(bilan: Bilan) -> tuple:
-    previsionnel = bilan.tableau_previsionnel
+    """The bilan's figures as the database holds them now (``bilan`` only names it): its row,
+    reports, values, indicators, prévisionnel's lines and row."""
+    actuel = Bilan.objects.filter(pk=bilan.pk).first() or bilan
+    previsionnel = actuel.tableau_previsionnel_id
     return (
         list(Bilan.objects.filter(pk=bilan.pk).values()),
         sorted(RapportAction.objects.filter(bilan=bilan).values_list("pk", "realisation", "texte")),
         sorted(Mesure.objects.filter(bilan=bilan).values_list("pk", "valeur", "version")),
         sorted(Indicateur.objects.filter(mesures__bilan=bilan).values_list("pk", "libelle")),
-        sorted(previsionnel.engagements.values_list("pk", "montant")),
-        list(TableauEngagements.objects.filter(pk=previsionnel.pk).values()),
+        sorted(Engagement.objects.filter(tableau=previsionnel).values_list("pk", "montant")),
+        list(TableauEngagements.objects.filter(pk=previsionnel).values()),
     )
 
 
