@@ -14,8 +14,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from comptes import roles
-from comptes.acces import cote_de, role_de
+from comptes import droits, roles
+from comptes.acces import cote_de
 
 from . import gel
 from .models import Bilan
@@ -27,12 +27,16 @@ COTES = {ETAT: "services de l'État", COLLECTIVITE: "collectivité"}
 
 @dataclass(frozen=True)
 class Transition:
+    """One move of the table. Who may make it: a side (the profile's) and a Django permission
+    (``comptes/droits.py``), which ``roles`` names as the roles grant it, for the messages."""
+
     nom: str
     libelle: str  # the button
     depuis: frozenset
     vers: str
     cote: str
     roles: frozenset
+    permission: str
     commentaire_obligatoire: bool = False
     date_deliberation_requise: bool = False
 
@@ -53,6 +57,7 @@ TRANSITIONS = (
         Statut.DELIBERE,
         COLLECTIVITE,
         REMPLISSENT,
+        droits.REMPLIR_LES_BILANS,
         date_deliberation_requise=True,
     ),
     Transition(
@@ -62,6 +67,7 @@ TRANSITIONS = (
         Statut.TRANSMIS,
         COLLECTIVITE,
         REMPLISSENT,
+        droits.REMPLIR_LES_BILANS,
     ),
     Transition(
         "renvoyer",
@@ -70,6 +76,7 @@ TRANSITIONS = (
         Statut.A_COMPLETER,
         ETAT,
         EXAMINENT,
+        droits.EXAMINER_LES_BILANS,
         commentaire_obligatoire=True,
     ),
     Transition(
@@ -79,6 +86,7 @@ TRANSITIONS = (
         Statut.VALIDE,
         ETAT,
         EXAMINENT,
+        droits.EXAMINER_LES_BILANS,
     ),
 )
 PAR_NOM = {t.nom: t for t in TRANSITIONS}
@@ -92,7 +100,7 @@ def peut(utilisateur, transition: Transition, bilan: Bilan) -> bool:
     return (
         bilan.statut in transition.depuis
         and cote_de(utilisateur) == transition.cote
-        and role_de(utilisateur) in transition.roles
+        and droits.peut(utilisateur, transition.permission)
     )
 
 
@@ -104,7 +112,9 @@ def possibles(utilisateur, bilan: Bilan) -> list[Transition]:
 def remplit_les_bilans(utilisateur) -> bool:
     """Who fills the bilans: the collectivité's agents and administrators (the one definition;
     the pages, their buttons and the cycle's transitions all read it)."""
-    return cote_de(utilisateur) == COLLECTIVITE and role_de(utilisateur) in REMPLISSENT
+    return cote_de(utilisateur) == COLLECTIVITE and droits.peut(
+        utilisateur, droits.REMPLIR_LES_BILANS
+    )
 
 
 def figures_modifiables(utilisateur, bilan: Bilan) -> bool:
@@ -138,7 +148,9 @@ def motif_du_refus(utilisateur, transition: Transition, bilan: Bilan) -> str | N
             f"« {transition.libelle} » est impossible : le bilan {bilan.annee} est « {statut} », "
             f"il faudrait qu'il soit {depuis}."
         )
-    if cote_de(utilisateur) != transition.cote or role_de(utilisateur) not in transition.roles:
+    if cote_de(utilisateur) != transition.cote or not droits.peut(
+        utilisateur, transition.permission
+    ):
         return f"« {transition.libelle} » revient aux {transition.qui}, pas à votre compte."
     return None
 

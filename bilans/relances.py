@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Max
 
-from comptes import roles
+from comptes import droits
 from conventions.models import Convention
 
 from .models import Bilan, Relance
@@ -104,10 +104,8 @@ def _destinataires(territoire_id: int, cote: str):
         .exclude(email="")
         .order_by("username")
     )
-    if cote == "collectivite":
-        utilisateurs = utilisateurs.filter(
-            groups__name__in=[roles.AGENT, roles.ADMINISTRATEUR]
-        ).distinct()
+    if cote == "collectivite":  # those who fill the bilan (comptes/droits.py)
+        utilisateurs = utilisateurs.filter(droits.qui_peut(droits.REMPLIR_LES_BILANS)).distinct()
     return list(utilisateurs)
 
 

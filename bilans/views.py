@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
-from comptes.acces import conventions_de, exiger, peut_exporter, role_de
+from comptes.acces import conventions_de
+from comptes.droits import REMPLIR_LES_BILANS, exiger, peut, peut_exporter
 from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
 from conventions import selectors
@@ -110,7 +111,7 @@ def bilan_detail(request, slug, annee):
     sections, erreurs = None, []
     if request.method == "POST":
         refus = cycle.motif_du_refus_de_saisie(request.user, bilan)
-        if refus and role_de(request.user) not in cycle.REMPLISSENT:
+        if refus and not peut(request.user, REMPLIR_LES_BILANS):
             raise PermissionDenied(refus)  # a role that never fills a bilan (finances)
         if refus:  # the État's side, or a transmitted bilan: the page says why
             messages.error(request, refus)

@@ -8,25 +8,32 @@ that département's conventions only.
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
 from commun.ecritures import EcrituresGardeesAdminMixin
 from comptes import roles
+from comptes.droits import peut_lire
 from conventions.models import Convention, Territoire
 
 
 def role_de(utilisateur) -> str | None:
+    """The role's name, for what the pages show (« finances »); what a user may do is read from
+    their permissions (``droits.py``). Read once per request, kept on the user object."""
     if not utilisateur.is_authenticated:
         return None
-    if utilisateur.is_superuser:
-        return roles.ADMINISTRATEUR
-    noms = {groupe.name for groupe in utilisateur.groups.all()}
-    for role in (roles.ADMINISTRATEUR, roles.FINANCES, roles.AGENT):
-        if role in noms:
-            return role
-    return None
+    if not hasattr(utilisateur, "_role_en_cache"):
+        noms = {groupe.name for groupe in utilisateur.groups.all()}
+        utilisateur._role_en_cache = (
+            roles.ADMINISTRATEUR
+            if utilisateur.is_superuser
+            else next(
+                (r for r in (roles.ADMINISTRATEUR, roles.FINANCES, roles.AGENT) if r in noms),
+                None,
+            )
+        )
+    return utilisateur._role_en_cache
 
 
 def voit_tous_les_territoires(utilisateur) -> bool:
@@ -41,7 +48,7 @@ def territoires_de(utilisateur):
 
 def conventions_de(utilisateur):
     """The conventions a user may see: those of the territoires they follow."""
-    if role_de(utilisateur) is None:
+    if not peut_lire(utilisateur):
         return Convention.objects.none()
     if voit_tous_les_territoires(utilisateur):
         return Convention.objects.all()
@@ -55,27 +62,6 @@ def cote_de(utilisateur) -> str | None:
         return None
     profil = getattr(utilisateur, "profil", None)
     return profil.cote if profil is not None else "collectivite"
-
-
-def peut_modifier_les_tableaux(utilisateur) -> bool:
-    """Finance officers hold the tableau: they edit its amounts, copy it, put it en vigueur."""
-    return role_de(utilisateur) in {roles.FINANCES, roles.ADMINISTRATEUR}
-
-
-def peut_exporter(utilisateur) -> bool:
-    return role_de(utilisateur) in {roles.FINANCES, roles.ADMINISTRATEUR}
-
-
-def peut_charger_des_conventions(utilisateur) -> bool:
-    """Loading a convention year (and preparing the next) is the administrators' work."""
-    return role_de(utilisateur) == roles.ADMINISTRATEUR and utilisateur.has_perm(
-        "conventions.add_convention"
-    )
-
-
-def exiger(condition: bool):
-    if not condition:
-        raise PermissionDenied("Votre rôle ne permet pas cette action.")
 
 
 # How each model reaches its territoire, for the admin's lists and forms.

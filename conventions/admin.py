@@ -12,11 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from commun.concurrence import VersionForm
 from commun.formats import euros
 from commun.formulaires import NombresFrancaisMixin
-from comptes.acces import (
-    ChoixDuTerritoireMixin,
-    TerritoireAdminMixin,
-    peut_charger_des_conventions,
-)
+from comptes.acces import ChoixDuTerritoireMixin, TerritoireAdminMixin
+from comptes.droits import peut_charger_des_conventions
 from controles.admin import ConstatsAdminMixin
 from conventions.classeurs.listes import ImportExportProtege
 

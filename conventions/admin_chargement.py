@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from commun import attente
-from comptes.acces import peut_charger_des_conventions
+from comptes.droits import peut_charger_des_conventions
 
 from .annuel.chargement import charger
 from .annuel.fichier import LIMITE, TAILLE_MAX, FichierInvalide, poids

@@ -16,15 +16,8 @@ from bilans.selectors import historique_des_mesures
 from commun.ecritures import refus_d_ecriture
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
-from comptes.acces import (
-    conventions_de,
-    cote_de,
-    exiger,
-    peut_exporter,
-    peut_modifier_les_tableaux,
-    role_de,
-    territoires_de,
-)
+from comptes.acces import conventions_de, cote_de, territoires_de
+from comptes.droits import exiger, peut_exporter, peut_modifier_les_tableaux
 from controles.constats import Resume
 from controles.services import constats_de, controler, echeances
 
@@ -181,7 +174,7 @@ def convention_detail(request, slug):
                 "financeur"
             ).avec_total_tranches(),
             "peut_exporter": peut_exporter(request.user),
-            "role": role_de(request.user),
+            "peut_modifier": peut_modifier_les_tableaux(request.user),
             # Comparison links only where there is something to compare.
             "versions_comparables": _versions_du_tableau(convention)
             .values("annee_debut", "annee_fin")
