@@ -101,7 +101,7 @@ class Bilan(EcritureGardee, models.Model):
     natural_key.dependencies = ["conventions.convention", "conventions.tableauengagements"]
 
     def clean(self):
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
         previsionnel = self.tableau_previsionnel
         if previsionnel is None or self.convention_id is None:
             return
@@ -179,7 +179,7 @@ class RapportAction(EcritureGardee, models.Model):
     natural_key.dependencies = ["bilans.bilan", "conventions.action"]
 
     def clean(self):
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
 
     @classmethod
     def garder(cls, **ecriture):
@@ -248,7 +248,7 @@ class Indicateur(EcritureGardee, models.Model):
     natural_key.dependencies = ["conventions.action"]
 
     def clean(self):
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
         if self.parent_id and self.parent.action_id != self.action_id:
             raise ValidationError({"parent": "L'indicateur parent mesure une autre action."})
 
@@ -320,7 +320,7 @@ class Mesure(EcritureGardee, models.Model):
         admin or a loaded file. ``lot`` holds the values saved together with this one
         (``{indicateur id: valeur}``): they count instead of the database's, so that lowering a
         whole and its part at once is not refused."""
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
         if self.indicateur_id is None or self.bilan_id is None or self.valeur is None:
             return
         lot = getattr(self, "lot", {})

@@ -34,8 +34,26 @@ class EcritureGardee:
         }
         return instance
 
+    def verifier_l_ecriture(self):
+        """For ``clean()``: ask the rule now, so that a form shows its refusal. When nothing the
+        row belongs to is frozen at all, ``save()`` does not ask again while the row stays
+        where it is (an import validates, then saves, each of its lines)."""
+        try:
+            type(self).garder(objets=[self], suppression=True)
+        except ValidationError:
+            type(self).garder(objets=[self])  # frozen: only an unchanged save goes through
+            self._ecriture_verifiee = None
+        else:
+            self._ecriture_verifiee = self._etat()
+
+    def _etat(self) -> tuple:
+        """Where the row is: its key and what it belongs to (its foreign keys)."""
+        liens = (champ.attname for champ in self._meta.concrete_fields if champ.many_to_one)
+        return (self.pk, *(getattr(self, attname) for attname in liens))
+
     def save(self, *args, **kwargs):
-        type(self).garder(objets=[self], champs=kwargs.get("update_fields"))
+        if kwargs.get("update_fields") or getattr(self, "_ecriture_verifiee", None) != self._etat():
+            type(self).garder(objets=[self], champs=kwargs.get("update_fields"))
         resultat = super().save(*args, **kwargs)
         self._valeurs_lues = {
             f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields

@@ -135,7 +135,7 @@ class TableauEngagements(EcritureGardee, models.Model):
     natural_key.dependencies = ["conventions.convention", "conventions.avenant"]
 
     def clean(self):
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
 
     @classmethod
     def garder(cls, **ecriture):
@@ -223,7 +223,7 @@ class TotalImprime(EcritureGardee, models.Model):
     natural_key.dependencies = ["conventions.tableauengagements", "conventions.financeur"]
 
     def clean(self):
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
         refuser_un_financeur_d_ailleurs(self)
 
     @classmethod
@@ -363,7 +363,7 @@ class Engagement(EcritureGardee, models.Model):
         garder_par_tableau(cls, "tableau_id", **ecriture)
 
     def clean(self):
-        self.garder(objets=[self])
+        self.verifier_l_ecriture()
         refuser_un_financeur_d_ailleurs(self)
         if (
             self.action_id
