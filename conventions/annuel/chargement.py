@@ -21,6 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from commun.formats import euros
+from commun.validation import erreurs_des_etapes, valider_par_etapes
 from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
 
 from . import cles
@@ -533,25 +534,18 @@ class _DependDUnRefus(Exception):
 def _valider(instance, cles_resolues: list[str]):
     """``full_clean`` without re-reading the related objects just found, but with every
     uniqueness and database constraint (``full_clean(exclude=…)`` would skip those)."""
-    erreurs: dict = {}
-    try:
-        instance.clean_fields(exclude=cles_resolues)
-    except ValidationError as erreur:
-        erreurs = erreur.update_error_dict(erreurs)
+    erreurs = erreurs_des_etapes([lambda: instance.clean_fields(exclude=cles_resolues)])
     # As ``full_clean`` does, a field already refused is left out of the uniqueness and
     # constraint checks: its value (an integer beyond 64 bits…) cannot even be queried.
     refuses = set(erreurs) - {NON_FIELD_ERRORS}
-    for etape in (
-        instance.clean,
-        lambda: instance.validate_unique(exclude=refuses),
-        lambda: instance.validate_constraints(exclude=refuses),
-    ):
-        try:
-            etape()
-        except ValidationError as erreur:
-            erreurs = erreur.update_error_dict(erreurs)
-    if erreurs:
-        raise ValidationError(erreurs)
+    valider_par_etapes(
+        [
+            instance.clean,
+            lambda: instance.validate_unique(exclude=refuses),
+            lambda: instance.validate_constraints(exclude=refuses),
+        ],
+        erreurs,
+    )
 
 
 def _differe(instance, nom_champ: str, valeur) -> bool:

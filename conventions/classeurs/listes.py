@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -33,6 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from commun.formats import lire_nombre, nombre
 from commun.telechargements import FORMULE, GRAS, cellule_texte, montant_csv, texte_xlsx
+from commun.validation import valider_par_etapes
 from comptes.acces import CHEMINS_TERRITOIRE, filtrer_par_territoire
 from conventions.classeurs import ouverture
 
@@ -437,13 +438,7 @@ class RessourceProtegee(resources.ModelResource):
             for champ in instance._meta.concrete_fields
             if champ.many_to_one and champ.name in resolus
         }
-        for etape in (lambda: instance.clean_fields(exclude=exclus), instance.clean):
-            try:
-                etape()
-            except ValidationError as erreur:
-                erreurs = erreur.update_error_dict(erreurs)
-        if erreurs:
-            raise ValidationError(erreurs)
+        valider_par_etapes([lambda: instance.clean_fields(exclude=exclus), instance.clean], erreurs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if self.courante is None:
