@@ -58,9 +58,7 @@ def _geles(**filtre):
     return Bilan._base_manager.filter(statut__in=statuts_geles(), **filtre).order_by("annee")
 
 
-def garder_les_figures(
-    modele, chemin, *, objets=(), requete=None, champs=None, suppression=False
-) -> None:
+def garder_les_figures(chemin, *, objets=(), requete=None, champs=None, suppression=False) -> None:
     """``garder()`` of a bilan's figures: ``chemin`` goes from the model to its bilan
     (``bilan`` for a report or a mesure). The bilans written to, those a row leaves, and those
     of the rows a queryset updates or deletes; an unchanged save goes through."""
@@ -81,9 +79,7 @@ def garder_les_figures(
             _refuser(geles[pk] for pk in touches if pk in geles)
 
 
-def garder_les_indicateurs(
-    modele, *, objets=(), requete=None, champs=None, suppression=False
-) -> None:
+def garder_les_indicateurs(*, objets=(), requete=None, champs=None, suppression=False) -> None:
     """An indicator measured in a frozen bilan keeps its libellé, unit, parent and values
     (deleting it would delete them); a new indicator measures nothing yet."""
     ids = {objet.pk for objet in objets if objet.pk is not None}

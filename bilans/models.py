@@ -183,7 +183,7 @@ class RapportAction(EcritureGardee, models.Model):
 
     @classmethod
     def garder(cls, **ecriture):
-        gel.garder_les_figures(cls, "bilan", **ecriture)
+        gel.garder_les_figures("bilan", **ecriture)
 
 
 class Indicateur(EcritureGardee, models.Model):
@@ -254,7 +254,7 @@ class Indicateur(EcritureGardee, models.Model):
 
     @classmethod
     def garder(cls, **ecriture):
-        gel.garder_les_indicateurs(cls, **ecriture)
+        gel.garder_les_indicateurs(**ecriture)
 
 
 class Mesure(EcritureGardee, models.Model):
@@ -313,7 +313,7 @@ class Mesure(EcritureGardee, models.Model):
 
     @classmethod
     def garder(cls, **ecriture):
-        gel.garder_les_figures(cls, "bilan", **ecriture)
+        gel.garder_les_figures("bilan", **ecriture)
 
     def clean(self):
         """A part (« dont … ») never exceeds its whole, whoever saves it: the bilan's form, the

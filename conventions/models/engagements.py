@@ -139,7 +139,7 @@ class TableauEngagements(EcritureGardee, models.Model):
 
     @classmethod
     def garder(cls, **ecriture):
-        garder_par_tableau(cls, "pk", **ecriture)
+        garder_par_tableau("pk", **ecriture)
 
     @property
     def periode(self) -> str:
@@ -228,7 +228,7 @@ class TotalImprime(EcritureGardee, models.Model):
 
     @classmethod
     def garder(cls, **ecriture):
-        garder_par_tableau(cls, "tableau_id", **ecriture)
+        garder_par_tableau("tableau_id", **ecriture)
 
 
 class EngagementQuerySet(RequetesGardees):
@@ -360,7 +360,7 @@ class Engagement(EcritureGardee, models.Model):
 
     @classmethod
     def garder(cls, **ecriture):
-        garder_par_tableau(cls, "tableau_id", **ecriture)
+        garder_par_tableau("tableau_id", **ecriture)
 
     def clean(self):
         self.verifier_l_ecriture()

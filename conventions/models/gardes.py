@@ -41,9 +41,7 @@ def refuser_si_proteges(ids: Iterable[int | None]) -> None:
         raise ValidationError(next(iter(proteges.values())))
 
 
-def garder_par_tableau(
-    modele, attribut, *, objets=(), requete=None, champs=None, suppression=False
-):
+def garder_par_tableau(attribut, *, objets=(), requete=None, champs=None, suppression=False):
     """``garder()`` of a model whose rows belong to a tableau through ``attribut`` (``pk`` for
     the tableau itself, ``tableau_id`` for its lines): the tableaux written to, those the rows
     leave, and those of the rows a queryset updates or deletes."""
