@@ -12,6 +12,7 @@ message next to the other errors instead of failing at save time.
 Writers that go around the ORM (raw SQL of a bulk import) call the same ``garder()`` themselves.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
@@ -145,6 +146,13 @@ class EcrituresGardeesAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and ecriture_permise(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A row shown read-only by the rule says why, in the rule's own sentence."""
+        refus = refus_d_ecriture(obj) if change and obj is not None else None
+        if refus and request.method == "GET":
+            messages.warning(request, f"Lecture seule : {refus}")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_deleted_objects(self, objs, request):
         """Asked by the delete screen and the bulk « supprimer » action before they confirm:

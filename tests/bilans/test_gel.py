@@ -161,6 +161,9 @@ def test_les_ecrans_autonomes_de_l_administration(gele, administrateur_restreint
     adresse = f"/admin/bilans/{modele}/{objet.pk}/change/"
     page = client.get(adresse)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert f"Lecture seule : Bilan 2023 transmis au préfet le 20/03/2024 : {GELE}" in (
+        page.content.decode().replace("&#x27;", "'")
+    )
     champs = {"texte": "réécrit", "realisation": "realisee", "bilan": gele.pk}
     champs |= {"action": objet.action_id, "libelle": "réécrit", "code": "x", "unite": "p"}
     assert client.post(adresse, champs).status_code == 403
