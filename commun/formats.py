@@ -132,3 +132,26 @@ def duree(debut, fin) -> str:
     if len(morceaux) == 1:
         return morceaux[0]
     return ", ".join(morceaux[:-1]) + " et " + morceaux[-1]
+
+
+def couper_aux_mots(texte: str, longueur: int) -> str:
+    """``texte`` in at most ``longueur`` characters, cut after a whole word and marked « … »
+    when it had to be cut (a sheet name is 31 characters: « Budget prévisionnel 2023… », not
+    « Budget prévisionnel 2023 par »)."""
+    texte = " ".join(texte.split())
+    if len(texte) <= longueur:
+        return texte
+    mots = texte[: longueur - 1].split(" ")
+    if len(mots) > 1 and not texte[longueur - 1].isspace():
+        mots.pop()  # a word cut in two
+    # Nor a word that announces the next one (« … 2023 par », « … sur le »).
+    while len(mots) > 1 and mots[-1].lower() in MOTS_DE_LIAISON:
+        mots.pop()
+    return " ".join(mots).rstrip(" ,;:-–—(") + "…"
+
+
+# Words that announce the next one: a cut text does not end on them.
+MOTS_DE_LIAISON = frozenset(
+    ["à", "au", "aux", "avec", "d'", "dans", "de", "des", "du", "en", "et", "l'", "la", "le"]
+    + ["les", "ou", "par", "pour", "sans", "sur", "un", "une"]
+)

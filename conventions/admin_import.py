@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from commun import attente
+from comptes.droits import peut_modifier_les_tableaux
 
 from .classeurs.chargement import importer
 from .classeurs.lecture import TAILLE_MAX, ClasseurInvalide
@@ -27,7 +28,7 @@ class ClasseurForm(forms.Form):
 
 
 def vue_import(model_admin, request):
-    if not request.user.has_perm("conventions.change_engagement"):
+    if not peut_modifier_les_tableaux(request.user):
         raise PermissionDenied
     contexte = {
         **model_admin.admin_site.each_context(request),

@@ -45,6 +45,25 @@ def _par(cle: str, lignes) -> dict:
     return {(ligne[cle], ligne["financeur"]): ligne["total"] for ligne in lignes}
 
 
+# What each line of a flat download is: summing the « action » lines gives the total once
+# (the axes' subtotals and the total repeat their actions' amounts).
+NATURES_A_PLAT = {"axe": "axe", "action": "action", "sous_total": "sous-total"}
+
+
+def annexe_a_plat(tableau: TableauEngagements, annexe: Annexe) -> tuple[list, list]:
+    """The annex as one table for CSV and xlsx downloads: the version on every line (several
+    versions of a year download to several files that say which they are), and what each line
+    is (action, sous-total, total)."""
+    version = tableau.libelle + (" (en vigueur)" if tableau.en_vigueur else "")
+    entetes = ["Version", "Ligne", "Code", "Intitulé", *[f.nom for f in annexe.financeurs]]
+    lignes = [
+        [version, NATURES_A_PLAT[ligne.nature], ligne.code, ligne.intitule, *ligne.montants]
+        for ligne in annexe.lignes
+    ]
+    lignes.append([version, "total", "", "Total", *annexe.total.montants])
+    return entetes, lignes
+
+
 def annexe(tableau: TableauEngagements) -> Annexe:
     """The tableau laid out as the convention's annex: axes as group rows, one column per
     financeur, a subtotal per axe (its sub-axes included), the total and the cofinancement."""

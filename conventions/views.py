@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django_tables2 import RequestConfig
 
 from bilans import cycle
@@ -147,10 +148,9 @@ def convention_detail(request, slug):
     constats_du_tableau = constats_de(tableau, constats) if tableau else []
     format_ = _export_demande(request)
     if format_ and annexe:
-        entetes = ["Code", "Intitulé", *[f.nom for f in annexe.financeurs]]
-        lignes = [[ligne.code, ligne.intitule, *ligne.montants] for ligne in annexe.lignes]
-        lignes.append(["", "Total", *annexe.total.montants])
-        return reponse_export(format_, f"{convention.slug}-{tableau.periode}", entetes, lignes)
+        entetes, lignes = selectors.annexe_a_plat(tableau, annexe)
+        nom = f"{convention.slug}-{tableau.periode}-{slugify(tableau.libelle)[:50].strip('-')}"
+        return reponse_export(format_, nom, entetes, lignes)
     return render(
         request,
         "conventions/convention.html",

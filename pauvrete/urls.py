@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pauvrete.connexions import FormulaireDeConnexion
+
 admin.site.site_header = "Pauvreté — suivi des conventions"
 admin.site.site_title = "Pauvreté"
 admin.site.index_title = "Conventions, engagements et bilans"
@@ -11,7 +13,11 @@ admin.site.index_title = "Conventions, engagements et bilans"
 urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("bilans.urls")),
-    path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "compte/connexion/",
+        auth_views.LoginView.as_view(authentication_form=FormulaireDeConnexion),
+        name="login",
+    ),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "compte/mot-de-passe/",

@@ -116,3 +116,20 @@ def test_derriere_un_proxy_l_adresse_est_celle_que_le_proxy_a_vue(client, compte
         HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9",
     )
     assert reponse.status_code == 429
+
+
+def test_la_page_dit_identifiant_et_previent_avant_le_blocage(client, compte):
+    """The refusal uses the field's own word, and from the third failure says how many tries
+    remain (issue 24); the admin's login keeps Django's own page."""
+    page = essayer(client, "/compte/connexion/", "mauvais").content.decode()
+    assert "Identifiant ou mot de passe incorrect" in page
+    assert "nom d’utilisateur" not in page and "Encore" not in page
+    essayer(client, "/compte/connexion/", "mauvais")
+    troisieme = essayer(client, "/compte/connexion/", "mauvais").content.decode()
+    assert (
+        "Encore 2 essais avant que cet identifiant soit bloqué pour 15 minutes depuis cet "
+        "ordinateur." in troisieme
+    )
+    quatrieme = essayer(client, "/compte/connexion/", "mauvais").content.decode()
+    assert "Encore 1 essai avant que cet identifiant soit bloqué" in quatrieme
+    assert essayer(client, "/compte/connexion/", "mauvais").status_code == 429

@@ -113,3 +113,17 @@ def test_les_permissions_sont_lues_une_fois_par_requete(db):
             for nom in (droits.LIRE, droits.EXPORTER, droits.REMPLIR_LES_BILANS):
                 droits.peut(agent, nom)
     assert len(requetes) == 2  # its own permissions, its groups' permissions
+
+
+def test_le_lien_vers_l_import_du_classeur_suit_la_permission(documents, client):
+    """« à recharger par « Importer un classeur » » is a link for who may import (issue 24)."""
+    finances = compte("financier-lien", roles.FINANCES)
+    client.force_login(finances)
+    page = client.get(f"/conventions/{CALPA}/").content.decode()
+    assert 'href="/admin/conventions/tableauengagements/importer/">« Importer un classeur »' in page
+    agent = compte("agent-lien", roles.AGENT)
+    agent.user_permissions.add(permission(droits.EXPORTER))  # sees the blank annex, not the import
+    client.force_login(agent)
+    page = client.get(f"/conventions/{CALPA}/").content.decode()
+    assert "« Importer un classeur », chez un chargé de finances" in page
+    assert "/admin/conventions/tableauengagements/importer/" not in page

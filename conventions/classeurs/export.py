@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from commun.formats import couper_aux_mots
 from conventions.models import TableauEngagements
 from conventions.selectors import annexe, annexe_vierge
 
@@ -59,13 +60,15 @@ def _cellule(feuille, valeur, *, gras=False, format_=None, fond=None, formule=Fa
 
 
 def _nom_de_feuille(tableau, pris: set[str]) -> str:
+    """The version's libellé in Excel's 31 characters, cut after a whole word, unique in the
+    workbook (« … 2 » when two versions start alike)."""
     base = ILLEGAL_CHARACTERS_RE.sub("", "En vigueur" if tableau.en_vigueur else tableau.libelle)
-    base = base[:28].strip() or "Version"
     for caractere in "[]:*?/\\":
         base = base.replace(caractere, " ")
-    nom, numero = base, 2
+    base = base.strip() or "Version"
+    nom, numero = couper_aux_mots(base, 31), 2
     while nom in pris:
-        nom, numero = f"{base[:26]} {numero}", numero + 1
+        nom, numero = f"{couper_aux_mots(base, 28)} {numero}", numero + 1
     pris.add(nom)
     return nom
 

@@ -810,3 +810,14 @@ def test_chaque_ligne_et_chaque_version_importees_ont_leur_historique(documents)
         Engagement.objects.filter(tableau__in=nouvelles).values_list("id", "version", "montant")
     )
     assert {e.version for e in Engagement.objects.filter(tableau__in=nouvelles)} == {2}
+
+
+def test_les_noms_de_feuille_tiennent_en_31_caracteres_sans_couper_un_mot(documents):
+    """Issue 24: « Budget prévisionnel 2023 par » was a name cut in the middle of a phrase."""
+    classeur = load_workbook(io.BytesIO(exporter()))
+    assert classeur.sheetnames == [
+        "En vigueur",
+        "Budget prévisionnel 2023…",
+        "Version Dijon Métropole non…",
+    ]
+    assert all(len(nom) <= 31 for nom in classeur.sheetnames)

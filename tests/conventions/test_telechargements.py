@@ -90,3 +90,39 @@ def test_chaque_telechargement_a_son_propre_nom(finances):
     for url in FICHIERS:
         noms.add(finances.get(url)["Content-Disposition"])
     assert len(noms) == 2 * len(PAGES) + len(FICHIERS)
+
+
+def test_chaque_version_se_telecharge_sous_son_nom_et_dit_laquelle_elle_est(finances):
+    """Issue 24: the 2023 versions all downloaded as « calpa-dijon-2023-2023.csv », nothing inside
+    said which one, and summing the amount column counted each action three times."""
+    from decimal import Decimal
+
+    from conventions.models import TableauEngagements
+
+    noms = {}
+    for tableau in TableauEngagements.objects.filter(
+        convention__slug="calpa-dijon-2023", annee_debut=2023
+    ).exclude(nature="previsionnel_bilan"):
+        reponse = finances.get(
+            f"/conventions/calpa-dijon-2023/?periode=2023&version={tableau.pk}&export=csv"
+        )
+        noms[tableau.libelle] = reponse["Content-Disposition"]
+        lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+        assert lignes[0][:4] == ["Version", "Ligne", "Code", "Intitulé"]
+        assert {ligne[0] for ligne in lignes[1:]} == {
+            tableau.libelle + (" (en vigueur)" if tableau.en_vigueur else "")
+        }
+        assert {ligne[1] for ligne in lignes[1:]} <= {"axe", "action", "sous-total", "total"}
+        etat = lignes[0].index("État")
+
+        def montant(cellule):
+            return Decimal(cellule.replace("\u202f", "").replace(" ", "").replace(",", ".") or 0)
+
+        actions = sum(montant(ligne[etat]) for ligne in lignes[1:] if ligne[1] == "action")
+        total = next(montant(ligne[etat]) for ligne in lignes[1:] if ligne[1] == "total")
+        assert actions == total > 0
+    assert len(noms) == 2 and len(set(noms.values())) == 2, noms
+    assert all(
+        nom.startswith('attachment; filename="calpa-dijon-2023-2023-version-dijon')
+        for nom in noms.values()
+    )
