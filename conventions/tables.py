@@ -7,6 +7,7 @@ from django_tables2.utils import signature
 
 from commun.formats import arrondi, euros, pourcentage
 from controles.admin import badge
+from controles.constats import Resume
 
 from .models import TableauEngagements
 
@@ -67,7 +68,17 @@ class TableauDeBordTable(TableRapide):
     total_collectivite = MontantColumn(verbose_name="Collectivité")
     total_autres = MontantColumn(verbose_name="Autres financeurs")
     cofinancement = tables.Column(empty_values=(), orderable=False, verbose_name="Cofinancement")
-    constats = tables.Column(empty_values=(), orderable=False, verbose_name="Constats")
+    constats = tables.Column(
+        empty_values=(), orderable=False, verbose_name="Constats", exclude_from_export=True
+    )
+    # In the downloads, the constats counted by severity, as the page's badge says them.
+    erreurs = tables.Column(empty_values=(), orderable=False, visible=False, verbose_name="Erreurs")
+    avertissements = tables.Column(
+        empty_values=(), orderable=False, visible=False, verbose_name="Avertissements"
+    )
+    informations = tables.Column(
+        empty_values=(), orderable=False, visible=False, verbose_name="Informations"
+    )
 
     def paginate(self, *args, per_page=None, **kwargs):
         """``?per_page=`` from the address, kept between 1 and 100 (a zero or negative value
@@ -126,8 +137,14 @@ class TableauDeBordTable(TableRapide):
             badge(getattr(record, "constats", [])),
         )
 
-    def value_constats(self, record):
-        return len(getattr(record, "constats", []))
+    def value_erreurs(self, record):
+        return Resume.de(getattr(record, "constats", [])).erreurs
+
+    def value_avertissements(self, record):
+        return Resume.de(getattr(record, "constats", [])).avertissements
+
+    def value_informations(self, record):
+        return Resume.de(getattr(record, "constats", [])).informations
 
     def value_cofinancement(self, record):
         return statut_cofinancement(

@@ -15,7 +15,8 @@ from .export import FORMAT_EUROS
 
 COLONNES = [
     Colonne("Territoire", 24),
-    Colonne("Convention", 30),
+    Colonne("Convention", 50),
+    Colonne("Identifiant de la convention", 24),
     Colonne("Début"),
     Colonne("Fin"),
     Colonne("Version", 24),
@@ -27,6 +28,7 @@ COLONNES = [
 ]
 CHAMPS = [
     "tableau__convention__territoire__nom",
+    "tableau__convention__intitule",
     "tableau__convention__slug",
     "tableau__annee_debut",
     "tableau__annee_fin",
@@ -60,7 +62,7 @@ def _rangees(lignes, compte: list[int]):
     for ligne in lignes.iterator(chunk_size=2000):
         compte[0] += 1
         # « En vigueur » reads oui / non, as on the pages, rather than Excel's VRAI / FAUX.
-        yield (*ligne[:5], "oui" if ligne[5] else "non", *ligne[6:])
+        yield (*ligne[:6], "oui" if ligne[6] else "non", *ligne[7:])
 
 
 def flux_des_lignes(lignes, compte: list[int] | None = None) -> Iterator[bytes]:

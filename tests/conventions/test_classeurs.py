@@ -521,25 +521,31 @@ def test_toutes_les_lignes_d_engagement_d_une_annee(documents, client_de):
     reponse = client.get(reverse("conventions:lignes_d_engagement"), {"annee": "2023"})
     assert reponse["Content-Disposition"] == 'attachment; filename="engagements-2023.xlsx"'
     entetes, lignes = _lignes_du_classeur(b"".join(reponse.streaming_content))
-    assert entetes[:2] == ["Territoire", "Convention"] and entetes[-1] == "Montant (€)"
+    assert entetes[:3] == ["Territoire", "Convention", "Identifiant de la convention"]
+    assert entetes[-1] == "Montant (€)"
     # CALPA 2023's three versions: 347 000 € per financeur in the retenue and the non retenue
     # tables, 347 500 € in the bilan's budget prévisionnel.
-    assert {ligne[1] for ligne in lignes} == {CALPA}
+    # The convention's title as the pages say it, then its identifier.
+    assert {ligne[1] for ligne in lignes} == {
+        "Convention d'appui à la lutte contre la pauvreté et d'accès à l'emploi (CALPA) "
+        "Dijon Métropole 2023"
+    }
+    assert {ligne[2] for ligne in lignes} == {CALPA}
     par_version = {}
     for ligne in lignes:
-        cle = (ligne[4], ligne[5])
+        cle = (ligne[5], ligne[6])
         par_version[cle] = par_version.get(cle, Decimal(0)) + Decimal(str(ligne[-1]))
     assert sorted(par_version.values()) == [694000, 694000, 695000]
     assert sum(par_version.values()) == Decimal("2083000")
     assert [vigueur for _libelle, vigueur in par_version].count("oui") == 1
     premiere = lignes[0]
-    assert premiere[:4] == ["Dijon Métropole", CALPA, 2023, 2023] and premiere[6] == "1.1"
+    assert premiere[2:5] == [CALPA, 2023, 2023] and premiere[7] == "1.1"
     # The dashboard's other filters apply too: the CAF annex of the contrat de ville only.
     reponse = client.get(
         reverse("conventions:lignes_d_engagement"), {"dispositif": "contrat_de_ville"}
     )
     _entetes, lignes = _lignes_du_classeur(b"".join(reponse.streaming_content))
-    assert {ligne[1] for ligne in lignes} == {"contrat-de-ville-grand-dijon-2015-2020"}
+    assert {ligne[2] for ligne in lignes} == {"contrat-de-ville-grand-dijon-2015-2020"}
     assert (
         len(lignes)
         == Engagement.objects.filter(tableau__convention__dispositif="contrat_de_ville").count()

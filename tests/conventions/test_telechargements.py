@@ -126,3 +126,22 @@ def test_chaque_version_se_telecharge_sous_son_nom_et_dit_laquelle_elle_est(fina
         nom.startswith('attachment; filename="calpa-dijon-2023-2023-version-dijon')
         for nom in noms.values()
     )
+
+
+def test_le_tableau_de_bord_telecharge_compte_les_constats_par_gravite(finances):
+    """The page's badge says « 1 erreur · 2 avertissements »: the download says the same, one
+    column per severity, rather than a bare count."""
+    from controles.constats import Resume
+
+    page = finances.get("/?per_page=100")
+    attendus = [Resume.de(ligne.record.constats) for ligne in page.context["table"].paginated_rows]
+    feuille = load_workbook(io.BytesIO(finances.get("/?export=xlsx").content)).worksheets[0]
+    entetes = [c.value for c in feuille[1]]
+    assert "Constats" not in entetes
+    colonnes = [entetes.index(nom) + 1 for nom in ("Erreurs", "Avertissements", "Informations")]
+    lus = [
+        Resume(*(feuille.cell(rang, colonne).value for colonne in colonnes))
+        for rang in range(2, feuille.max_row + 1)
+    ]
+    assert lus == attendus
+    assert sum(r.erreurs for r in lus) >= 1 and sum(r.avertissements for r in lus) >= 1
