@@ -10,14 +10,14 @@ Layout of a sheet (what ``lecture`` expects back):
             « Cofinancement » (collectivité / État)
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 
+import xlsxwriter
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from commun.formats import couper_aux_mots
@@ -28,8 +28,7 @@ FORMAT_EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
 FORMAT_POURCENT = "0.00%"
 LIGNE_ENTETE = 11
 LIGNE_IDENTIFIANTS = 12
-GRAS = Font(bold=True)
-GROUPE = PatternFill("solid", fgColor="E4E9F0")
+GROUPE = "#E4E9F0"
 CHAMPS = ["Convention", "Période", "Version", "Nature", "En vigueur", "Source"]
 
 
@@ -43,20 +42,93 @@ def tableaux_de(convention, annee_debut: int, annee_fin: int, libelle: str | Non
     return list(tableaux.order_by("-en_vigueur", "libelle"))
 
 
-def _cellule(feuille, valeur, *, gras=False, format_=None, fond=None, formule=False):
+@dataclass(frozen=True)
+class _Cellule:
+    valeur: object
+    gras: bool = False
+    format_: str | None = None
+    fond: str | None = None
+    formule: bool = False
+    # A formula's value as computed by the database, stored with it: readers that do not
+    # recalculate (previews, pandas, openpyxl, mail clients) show it instead of a blank.
+    calculee: object = None
+
+
+def _cellule(feuille, valeur, *, gras=False, format_=None, fond=None, formule=False, calculee=None):
     """A cell; only our own totals are formulas, every other text is a text cell."""
-    if not formule and isinstance(valeur, str):
-        valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
-    cellule = WriteOnlyCell(feuille, value=valeur)
-    if not formule and isinstance(valeur, str):
-        cellule.data_type = "s"  # « =HYPERLINK(…) » shown as typed, read back as typed
-    if gras:
-        cellule.font = GRAS
-    if format_:
-        cellule.number_format = format_
-    if fond:
-        cellule.fill = fond
-    return cellule
+    return _Cellule(valeur, gras, format_, fond, formule, calculee)
+
+
+class _Classeur:
+    """An XlsxWriter workbook written in memory, its cell formats made once each."""
+
+    def __init__(self):
+        self.tampon = BytesIO()
+        self.classeur = xlsxwriter.Workbook(
+            self.tampon, {"in_memory": True, "strings_to_formulas": False}
+        )
+        self._formats: dict[tuple, object] = {}
+
+    def format_de(self, cellule: _Cellule):
+        cle = (cellule.gras, cellule.format_, cellule.fond)
+        if cle not in self._formats:
+            proprietes = {"bold": cellule.gras}
+            if cellule.format_:
+                proprietes["num_format"] = cellule.format_
+            if cellule.fond:
+                proprietes.update(pattern=1, bg_color=cellule.fond)
+            self._formats[cle] = self.classeur.add_format(proprietes)
+        return self._formats[cle]
+
+    def create_sheet(self, nom: str) -> "_Feuille":
+        return _Feuille(self, self.classeur.add_worksheet(nom))
+
+    def octets(self) -> bytes:
+        self.classeur.close()
+        return self.tampon.getvalue()
+
+
+class _Feuille:
+    """A sheet filled row after row, as the annex reads from top to bottom."""
+
+    def __init__(self, classeur: _Classeur, feuille):
+        self.classeur, self.feuille, self.rang = classeur, feuille, 0
+
+    def largeur(self, lettre: str, largeur: float) -> None:
+        colonne = ord(lettre) - ord("A")
+        self.feuille.set_column(colonne, colonne, largeur)
+
+    def largeurs(self, premiere: int, derniere: int, largeur: float) -> None:
+        self.feuille.set_column(premiere, derniere, largeur)
+
+    def append(self, cellules) -> None:
+        for colonne, cellule in enumerate(cellules):
+            if not isinstance(cellule, _Cellule):
+                cellule = _Cellule(cellule)
+            self._ecrire(colonne, cellule)
+        self.rang += 1
+
+    def _ecrire(self, colonne: int, cellule: _Cellule) -> None:
+        valeur, format_ = cellule.valeur, self.classeur.format_de(cellule)
+        if cellule.formule:
+            calculee = cellule.calculee
+            if isinstance(calculee, Decimal):
+                calculee = float(calculee)
+            self.feuille.write_formula(self.rang, colonne, valeur, format_, calculee)
+        elif valeur is None or valeur == "":
+            if cellule.gras or cellule.fond or cellule.format_:
+                self.feuille.write_blank(self.rang, colonne, None, format_)
+        elif isinstance(valeur, str):
+            # « =HYPERLINK(…) » shown as typed, read back as typed: a text, never a formula.
+            self.feuille.write_string(
+                self.rang, colonne, ILLEGAL_CHARACTERS_RE.sub("", valeur), format_
+            )
+        elif isinstance(valeur, bool):
+            self.feuille.write_boolean(self.rang, colonne, valeur, format_)
+        elif isinstance(valeur, datetime | date):
+            self.feuille.write_datetime(self.rang, colonne, valeur, format_)
+        else:
+            self.feuille.write_number(self.rang, colonne, valeur, format_)
 
 
 def _nom_de_feuille(tableau, pris: set[str]) -> str:
@@ -77,16 +149,14 @@ def ecrire_feuille(classeur, tableau, pris, aujourdhui, mise_en_page=None):
     mise_en_page = mise_en_page or annexe(tableau)
     feuille = classeur.create_sheet(_nom_de_feuille(tableau, pris))
     nb = len(mise_en_page.financeurs)
-    feuille.column_dimensions["A"].width = 12
-    feuille.column_dimensions["B"].width = 80
-    for rang in range(nb):
-        feuille.column_dimensions[get_column_letter(3 + rang)].width = 18
-    feuille.freeze_panes = f"C{LIGNE_IDENTIFIANTS + 1}"
-    feuille.page_setup.orientation = "landscape"
-    feuille.page_setup.fitToWidth = 1
-    feuille.page_setup.fitToHeight = 0
-    feuille.sheet_properties.pageSetUpPr.fitToPage = True
-    feuille.print_title_rows = f"{LIGNE_ENTETE}:{LIGNE_ENTETE}"
+    feuille.largeur("A", 12)
+    feuille.largeur("B", 80)
+    if nb:
+        feuille.largeurs(2, 2 + nb - 1, 18)
+    feuille.feuille.freeze_panes(LIGNE_IDENTIFIANTS, 2)
+    feuille.feuille.set_landscape()
+    feuille.feuille.fit_to_pages(1, 0)
+    feuille.feuille.repeat_rows(LIGNE_ENTETE - 1)
 
     convention = tableau.convention
     feuille.append([_cellule(feuille, convention.intitule, gras=True)])
@@ -152,8 +222,9 @@ def ecrire_feuille(classeur, tableau, pris, aujourdhui, mise_en_page=None):
                         gras=True,
                         format_=FORMAT_EUROS,
                         formule=True,
+                        calculee=montant,
                     )
-                    for rang in range(nb)
+                    for rang, montant in enumerate(contenu.montants)
                 ]
             )
     ligne += 1
@@ -167,8 +238,9 @@ def ecrire_feuille(classeur, tableau, pris, aujourdhui, mise_en_page=None):
                 gras=True,
                 format_=FORMAT_EUROS,
                 formule=True,
+                calculee=montant,
             )
-            for rang in range(nb)
+            for rang, montant in enumerate(mise_en_page.total.montants)
         ]
     )
     etat = next((i for i, f in enumerate(mise_en_page.financeurs) if f.categorie == "etat"), None)
@@ -178,6 +250,8 @@ def ecrire_feuille(classeur, tableau, pris, aujourdhui, mise_en_page=None):
     if etat is not None and coll is not None:
         c_etat, c_coll = get_column_letter(3 + etat), get_column_letter(3 + coll)
         regle = convention.taux_cofinancement
+        total_etat = mise_en_page.total.montants[etat] or 0
+        total_coll = mise_en_page.total.montants[coll] or 0
         feuille.append(
             [
                 _cellule(feuille, "Cofinancement", gras=True),
@@ -191,6 +265,7 @@ def ecrire_feuille(classeur, tableau, pris, aujourdhui, mise_en_page=None):
                     f'=IF({c_etat}{ligne_total}=0,"",{c_coll}{ligne_total}/{c_etat}{ligne_total})',
                     format_=FORMAT_POURCENT,
                     formule=True,
+                    calculee=total_coll / total_etat if total_etat else "",
                 ),
             ]
         )
@@ -236,22 +311,18 @@ def classeur_vierge(convention, annee_debut: int, annee_fin: int) -> bytes:
         ).exists(),
         source="classeur vierge rempli dans Excel",
     )
-    classeur = Workbook(write_only=True)
+    classeur = _Classeur()
     ecrire_feuille(classeur, tableau, set(), date.today(), annexe_vierge(tableau))
-    sortie = BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue()
+    return classeur.octets()
 
 
 def classeur_des_tableaux(tableaux, aujourdhui: date | None = None) -> bytes:
     """The workbook of these tableaux (one sheet each), as bytes."""
-    classeur = Workbook(write_only=True)
+    classeur = _Classeur()
     pris: set[str] = set()
     for tableau in tableaux:
         ecrire_feuille(classeur, tableau, pris, aujourdhui or date.today())
-    tampon = BytesIO()
-    classeur.save(tampon)
-    return tampon.getvalue()
+    return classeur.octets()
 
 
 def classeur_du_bilan(bilan) -> bytes:
@@ -259,11 +330,10 @@ def classeur_du_bilan(bilan) -> bytes:
     prévisionnel par action laid out as the annex."""
     from bilans.models import Mesure
 
-    classeur = Workbook(write_only=True)
+    classeur = _Classeur()
     feuille = classeur.create_sheet("Indicateurs")
-    feuille.column_dimensions["B"].width = 60
-    feuille.column_dimensions["C"].width = 60
-    feuille.freeze_panes = "A3"
+    feuille.largeurs(1, 2, 60)
+    feuille.feuille.freeze_panes(2, 0)
     feuille.append(
         [_cellule(feuille, f"Bilan {bilan.annee} — {bilan.convention.intitule}", gras=True)]
     )
@@ -300,9 +370,7 @@ def classeur_du_bilan(bilan) -> bytes:
     if bilan.tableau_previsionnel:
         ecrire_feuille(classeur, bilan.tableau_previsionnel, {"Indicateurs", "Suivi"}, date.today())
     _feuille_de_suivi(classeur, bilan)
-    tampon = BytesIO()
-    classeur.save(tampon)
-    return tampon.getvalue()
+    return classeur.octets()
 
 
 def _feuille_de_suivi(classeur, bilan) -> None:
@@ -311,9 +379,9 @@ def _feuille_de_suivi(classeur, bilan) -> None:
     from bilans.cycle import chronologie
 
     feuille = classeur.create_sheet("Suivi")
-    feuille.column_dimensions["A"].width = 28
-    feuille.column_dimensions["B"].width = 30
-    feuille.column_dimensions["D"].width = 60
+    feuille.largeur("A", 28)
+    feuille.largeur("B", 30)
+    feuille.largeur("D", 60)
     feuille.append([_cellule(feuille, f"Suivi du bilan {bilan.annee}", gras=True)])
     for libelle, valeur in [
         ("Statut", bilan.get_statut_display()),

@@ -97,6 +97,18 @@ def test_la_mise_en_page_de_l_annexe(documents):
     assert feuille.sheet_properties.pageSetUpPr.fitToPage
 
 
+def test_les_totaux_de_l_annexe_gardent_leur_valeur_sans_recalcul(documents):
+    """A reader that does not recalculate (openpyxl ``data_only``, a preview, pandas) sees each
+    subtotal, the total and the cofinancement as the page shows them, not a blank."""
+    feuille = load_workbook(io.BytesIO(exporter()), data_only=True)["En vigueur"]
+    sous_total = ligne_de(feuille, "Sous-total")
+    assert [feuille.cell(sous_total, c).value for c in (3, 4)] == [110000, 110000]
+    total = ligne_de(feuille, "Total")
+    assert [feuille.cell(total, c).value for c in (3, 4)] == [347000, 347000]
+    assert feuille.cell(ligne_de(feuille, "Cofinancement"), 3).value == 1
+    assert feuille.title == "En vigueur" and feuille["E1"].value is None
+
+
 def test_injection_de_formule_neutralisee(documents):
     Convention.objects.filter(slug=CALPA).update(intitule='=HYPERLINK("http://x")')
     feuille = load_workbook(io.BytesIO(exporter())).worksheets[0]
