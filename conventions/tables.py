@@ -122,10 +122,21 @@ class TableRapide(tables.Table):
 class TableauDeBordTable(TableRapide):
     """Conventions by territoire and year (one row per tableau en vigueur)."""
 
-    territoire = tables.Column(accessor="convention__territoire__nom", verbose_name="Territoire")
-    convention = tables.Column(accessor="convention__intitule", verbose_name="Convention")
+    # On a phone, the row's block opens with these two, without their column's name.
+    territoire = tables.Column(
+        accessor="convention__territoire__nom",
+        verbose_name="Territoire",
+        attrs={"td": {"class": "tete-de-bloc"}},
+    )
+    convention = tables.Column(
+        accessor="convention__intitule",
+        verbose_name="Convention",
+        attrs={"td": {"class": "tete-de-bloc"}},
+    )
     dispositif = tables.Column(accessor="convention__dispositif", verbose_name="Dispositif")
-    periode = tables.Column(accessor="annee_debut", verbose_name="Année")
+    periode = tables.Column(
+        accessor="annee_debut", verbose_name="Année", attrs={"td": {"class": "periode"}}
+    )
     total_etat = MontantColumn(verbose_name="État")
     total_collectivite = MontantColumn(verbose_name="Collectivité")
     total_autres = MontantColumn(verbose_name="Autres financeurs")
