@@ -1,15 +1,17 @@
 """django-tables2 tables of the browser pages; the views' querysets do the joins and sums."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
-from django_tables2.utils import signature
+from django_tables2.utils import OrderBy, OrderByTuple, signature
 
+from commun.collation import en_francais, libelle_en_francais
 from commun.formats import arrondi, euros, pourcentage
 from controles.admin import badge
 from controles.constats import Resume
 
-from .models import TableauEngagements
+from .models import Convention, TableauEngagements
 
 
 class MontantColumn(tables.Column):
@@ -33,7 +35,67 @@ class TableRapide(tables.Table):
     attributes for every cell: on a page of 25 rows, more time than the rest of the page. Here
     both are computed once per column (``includes/table.html`` reads ``lignes_de_la_page``).
     The columns are plain ones: no links, no ``get_FOO_display`` (a ``render_FOO`` does it).
+
+    The rows follow one column, the one whose header says « (tri croissant) » or « (tri
+    décroissant) »: ``tri`` says what each column sorts by in the database (text in French
+    order, a period by its first then its last year); ties follow ``departage``, then the key,
+    so that the order is the same at each load and on each page. The caption says it in words
+    (``tri_en_mots``). Each cell carries its column's name (``data-label``), which a phone
+    writes before the figure when the rows become blocks (``tableau-blocs`` in the CSS).
     """
+
+    tri: dict = {}
+    departage: tuple = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for colonne in self.columns:
+            colonne.column.attrs.setdefault("td", {})["data-label"] = str(colonne.header)
+
+    @property
+    def order_by(self):
+        return self._order_by
+
+    @order_by.setter
+    def order_by(self, valeur):
+        if isinstance(valeur, str):
+            valeur = [valeur]
+        demandes = [a for texte in valeur or () for a in texte.split(",") if a]
+        valides = [a for a in demandes if self._triable(a)] or [
+            a for a in self._meta.order_by or () if self._triable(a)
+        ]
+        self._order_by = OrderByTuple(valides[:1])
+        if valides and hasattr(self.data.data, "order_by"):
+            self.data.data = self.data.data.order_by(*self._cles(valides[0]), "pk")
+
+    def _triable(self, alias: str) -> bool:
+        nom = OrderBy(alias).bare
+        return nom in self.columns and self.columns[nom].orderable
+
+    def _ordre(self, alias: str) -> list[OrderBy]:
+        """``alias`` (« -periode »), then the tie-breaking columns other than its own."""
+        premier = OrderBy(alias)
+        return [premier, *(OrderBy(a) for a in self.departage if OrderBy(a).bare != premier.bare)]
+
+    def _cles(self, alias: str) -> list:
+        """The database sort of ``alias`` and its tie-breaks."""
+        cles = []
+        for ordre in self._ordre(alias):
+            expressions = self.tri.get(ordre.bare) or [
+                F(OrderBy(o.bare).for_queryset()) for o in self.columns[ordre.bare].order_by
+            ]
+            cles += [e.desc() if ordre.is_descending else e.asc() for e in expressions]
+        return cles
+
+    def tri_en_mots(self) -> str:
+        """« lignes triées par Territoire (ordre croissant), puis par Année (ordre …) »."""
+        if not self._order_by:
+            return ""
+        return "lignes triées " + ", puis ".join(
+            f"par {self.columns[o.bare].header} "
+            f"(ordre {'décroissant' if o.is_descending else 'croissant'})"
+            for o in self._ordre(self._order_by[0])
+        )
 
     def lignes_de_la_page(self) -> list[list[tuple[str, object]]]:
         """The rows of the page, each a list of ``(attributes of the <td>, rendered cell)``."""
@@ -60,10 +122,21 @@ class TableRapide(tables.Table):
 class TableauDeBordTable(TableRapide):
     """Conventions by territoire and year (one row per tableau en vigueur)."""
 
-    territoire = tables.Column(accessor="convention__territoire__nom", verbose_name="Territoire")
-    convention = tables.Column(accessor="convention__intitule", verbose_name="Convention")
+    # On a phone, the row's block opens with these two, without their column's name.
+    territoire = tables.Column(
+        accessor="convention__territoire__nom",
+        verbose_name="Territoire",
+        attrs={"td": {"class": "tete-de-bloc"}},
+    )
+    convention = tables.Column(
+        accessor="convention__intitule",
+        verbose_name="Convention",
+        attrs={"td": {"class": "tete-de-bloc"}},
+    )
     dispositif = tables.Column(accessor="convention__dispositif", verbose_name="Dispositif")
-    periode = tables.Column(accessor="annee_debut", verbose_name="Année")
+    periode = tables.Column(
+        accessor="annee_debut", verbose_name="Année", attrs={"td": {"class": "periode"}}
+    )
     total_etat = MontantColumn(verbose_name="État")
     total_collectivite = MontantColumn(verbose_name="Collectivité")
     total_autres = MontantColumn(verbose_name="Autres financeurs")
@@ -79,6 +152,16 @@ class TableauDeBordTable(TableRapide):
     informations = tables.Column(
         empty_values=(), orderable=False, visible=False, verbose_name="Informations"
     )
+
+    tri = {
+        "territoire": [en_francais("convention__territoire__nom")],
+        "convention": [en_francais("convention__intitule")],
+        "dispositif": [
+            libelle_en_francais("convention__dispositif", Convention.Dispositif.choices)
+        ],
+        "periode": [F("annee_debut"), F("annee_fin")],  # 2015, 2015-2017, 2020
+    }
+    departage = ("territoire", "-periode", "convention")
 
     def paginate(self, *args, per_page=None, **kwargs):
         """``?per_page=`` from the address, kept between 1 and 100 (a zero or negative value
@@ -101,8 +184,8 @@ class TableauDeBordTable(TableRapide):
             "cofinancement",
             "constats",
         )
-        order_by = ("-periode", "territoire")
-        attrs = {"class": "tableau-donnees"}
+        order_by = ("territoire",)
+        attrs = {"class": "tableau-donnees tableau-blocs tableau-de-bord"}
         template_name = "includes/table.html"
 
     def render_convention(self, record):

@@ -39,3 +39,10 @@ def soustraire(montant, autre):
     if montant is None:
         return None
     return montant - (autre or 0)
+
+
+@register.filter
+def par_colonne(montants, financeurs):
+    """``(financeur, montant)`` pairs of an annex line, so that each cell names its column
+    (``data-label``, written before the figure when a phone shows the rows as blocks)."""
+    return zip(financeurs, montants, strict=False)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from commun.collation import en_francais
+
 from .communs import ParCleNaturelle
 
 
@@ -25,7 +27,7 @@ class Territoire(models.Model):
     class Meta:
         verbose_name = "territoire"
         verbose_name_plural = "territoires"
-        ordering = ["nom"]
+        ordering = [en_francais("nom").asc()]  # « Département … » before « Dijon … »
         permissions = [
             ("import_territoire", "Peut importer des territoires (fichier)"),
             ("export_territoire", "Peut exporter des territoires (fichier)"),

@@ -68,9 +68,9 @@ class TestConvention:
         )
         assert (
             "Sous-total Actions concernant l&#x27;accès aux droits</th>"
-            f'<td class="montant">{euros("110 000 €")}' in html
+            f'<td class="montant" data-label="État">{euros("110 000 €")}' in html
         )
-        assert f'Total</th><td class="montant">{euros("347 000 €")}' in html
+        assert f'Total</th><td class="montant" data-label="État">{euros("347 000 €")}' in html
         assert "Collectivité / État : 100" in html and "respectée" in html
         assert "l&#x27;accompagnement des publics en non demande" not in html
 
@@ -90,7 +90,8 @@ class TestConvention:
         assert "Contrôles de cette version : 2 avertissements" in html
         assert 'class="ligne-axe niveau-3"' in html
         assert "Sous-total Pilier Cohésion sociale" in html
-        assert f'Total</th><td class="montant">{euros("129 530 000 €")}' in html
+        caf = "Caisse d&#x27;allocations familiales de la Côte-d&#x27;Or"
+        assert f'Total</th><td class="montant" data-label="{caf}">{euros("129 530 000 €")}' in html
 
     def test_une_autre_territoire_ne_voit_rien(self, documents, client_de):
         autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
