@@ -42,7 +42,7 @@ if DEVELOPPEMENT and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pauvrete.apps.AdministrationConfig",  # django.contrib.admin, on our site (administration.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "commun",
-    "axes",
+    "pauvrete.apps.ConnexionsBloqueesConfig",  # django-axes, named apart from the « Axes »
     "csp",
     "conventions",
     "bilans",

@@ -452,16 +452,17 @@ def test_les_actions_recentes_ne_nomment_que_son_territoire(haute_saone, dijon_s
 
 
 def test_un_agent_n_atteint_l_administration_que_si_on_la_lui_donne(documents, client):
-    """An agent works in the pages: not staff, sent to the admin's login; granted, he reads."""
+    """An agent works in the pages: not staff, told so in French (403, not the admin's login
+    form, which read as if the login had been lost); granted, he reads."""
     from django.contrib.auth import get_user_model
 
     agent = roles.creer_compte("agent-sans", mot_de_passe="mot-de-passe-test", role=roles.AGENT)
     assert not agent.is_staff
     client.force_login(agent)
     reponse = client.get(reverse("admin:index"))
-    assert reponse.status_code == 302
-    assert reponse["Location"].startswith(reverse("admin:login"))
-    assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 302
+    assert reponse.status_code == 403
+    assert "Ce compte n&#x27;a pas accès à l&#x27;administration." in reponse.content.decode()
+    assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 403
     roles.creer_compte(
         "agent-sans", mot_de_passe="mot-de-passe-test", role=roles.AGENT, administration=True
     )

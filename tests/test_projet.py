@@ -80,7 +80,7 @@ def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
     engagement = Engagement.objects.order_by("pk").first()
     url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
     # By default an agent works in the pages: the admin is closed to them.
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 403
     assert "Administration" not in client.get("/").content.decode()
     # Granted by an administrator, it is read-only.
     roles.creer_compte(
