@@ -41,3 +41,11 @@ def test_la_date_et_l_heure_a_la_francaise():
     assert (
         date_et_heure(timezone.make_aware(datetime(2026, 6, 1, 9, 0))) == "1er juin 2026 à 9 h 00"
     )
+
+
+def test_sans_compte_la_mention_ne_nomme_personne(client, db):
+    """The login page, and the 500 page rendered without the request's context."""
+    page = client.get("/compte/connexion/").content.decode()
+    debut = page.index('<p class="mention-impression">')
+    mention = page[debut : page.index("</p>", debut)]
+    assert "Imprimé le " in mention and " par " not in mention

@@ -13,7 +13,7 @@ def mention_d_impression(utilisateur) -> str:
     """« Imprimé le 5 décembre 2026 à 14 h 03 par Camille Martin (cmartin) »: the time is the
     page's, printed soon after it is shown."""
     texte = f"Imprimé le {date_et_heure(timezone.now())}"
-    if utilisateur is None or not utilisateur.is_authenticated:
+    if not getattr(utilisateur, "is_authenticated", False):  # anonymous, or the 500 page's none
         return texte
     nom, identifiant = utilisateur.get_full_name().strip(), utilisateur.get_username()
     return f"{texte} par {f'{nom} ({identifiant})' if nom else identifiant}"
