@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve backup test lint pytest captures test-approfondi fixtures bench
+.PHONY: install run dev demo serve backup test lint pytest captures test-approfondi fixtures bench
 
 # Reinstall when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -15,13 +15,27 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## make run: install, migrate, load the five documents, create the demo accounts, serve.
-run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loaddata fixtures/*.json
-	$(PY) manage.py historiser
-	$(PY) manage.py creer_comptes_demo
-	$(PY) manage.py runserver $(HOST)
+## make run: install, migrate, load the five documents, create the demo accounts, serve the
+## application as its users see it: DEBUG off (French 404/403/500 pages, no debug page), on this
+## machine only (LOCAL=1: development key, loopback host names, plain http, static files served
+## by whitenoise from static/, e-mails on the console).
+## make dev: the same with DEBUG on (Django's debug page, its URL list), for development.
+RUN_ENV := LOCAL=1 DEBUG=0
+DEV_ENV := DEBUG=1
+
+run: ENV := $(RUN_ENV)
+run: demo
+	$(ENV) $(PY) manage.py runserver $(HOST)
+
+dev: ENV := $(DEV_ENV)
+dev: demo
+	$(ENV) $(PY) manage.py runserver $(HOST)
+
+demo: install
+	$(ENV) $(PY) manage.py migrate --noinput
+	$(ENV) $(PY) manage.py loaddata fixtures/*.json
+	$(ENV) $(PY) manage.py historiser
+	$(ENV) $(PY) manage.py creer_comptes_demo
 
 ## make serve: production-like server (gunicorn, whitenoise for static files, DEBUG off).
 ## Needs SECRET_KEY and ALLOWED_HOSTS; DATABASE_URL for PostgreSQL; HTTPS=0 for plain http here.

@@ -82,6 +82,14 @@ def date_longue(jour) -> str:
     return f"{numero} {MOIS[jour.month - 1]} {jour.year}"
 
 
+def date_et_heure(moment) -> str:
+    """« 5 décembre 2026 à 14 h 03 », in the site's time zone."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{date_longue(local)} à {local.hour} h {local.minute:02d}"
+
+
 def lire_nombre(texte: str) -> Decimal:
     """Read a number as people type it: « 347 000 € », « 1 234,50 », « 1234.5 ».
 

@@ -4,9 +4,11 @@
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils import timezone
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from commun.formats import date_longue, euros, nombre
 
@@ -125,3 +127,46 @@ def historiser_en_bloc(modele, pks, *, utilisateur=None, raison: str = "", natur
             cles = pks[debut : debut + lot]
             marques = ", ".join(["%s"] * len(cles))
             curseur.execute(f"{debut_sql} IN ({marques})", [*constantes, *cles])
+
+
+# --- The admin's history pages -----------------------------------------------------------------
+
+VIDE = "(vide)"
+
+
+def valeur_lisible(valeur, champ=None) -> str:
+    """A value of a change as the admin's readers say it: « oui », « non », « (vide) »,
+    « 347 000 », « 31 mars 2024 », a choice's label; not Python's « True », « None »."""
+    if valeur is None or valeur == "" or valeur == []:
+        return VIDE
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if champ is not None and getattr(champ, "flatchoices", None):
+        return str(dict(champ.flatchoices).get(valeur, valeur))
+    if isinstance(valeur, Decimal):
+        return nombre(valeur)
+    if isinstance(valeur, datetime):
+        local = timezone.localtime(valeur) if timezone.is_aware(valeur) else valeur
+        return f"{date_longue(local)} à {local:%H:%M}"
+    if isinstance(valeur, date):
+        return date_longue(valeur)
+    return valeur
+
+
+class ModificationsEnFrancais(HistoricalRecordContextHelper):
+    """The « Modifications » column of django-simple-history's page: « En vigueur : non →
+    oui » rather than « En vigueur: False → True »."""
+
+    def prepare_delta_change_value(self, change, value):
+        valeur = super().prepare_delta_change_value(change, value)
+        champ = self.model._meta.get_field(change.field)
+        if isinstance(valeur, list):  # a many-to-many field: the related objects
+            return [valeur_lisible(v) for v in valeur] or VIDE
+        return valeur_lisible(valeur, champ)
+
+
+class HistoriqueEnFrancaisMixin:
+    """For a ``SimpleHistoryAdmin``: its history page says its changes in French."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ModificationsEnFrancais(self.model, historical_record)

@@ -12,7 +12,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
+from commun.accords import AccordsAdminMixin
 from commun.ecritures import EcrituresGardeesAdminMixin
+from commun.historique import HistoriqueEnFrancaisMixin
 from comptes import roles
 from comptes.droits import peut_lire
 from conventions.models import Convention, Territoire
@@ -157,11 +159,17 @@ class ChoixDuTerritoireMixin:
         kwargs["queryset"] = filtrer_par_territoire(queryset, request.user)
 
 
-class TerritoireAdminMixin(EcrituresGardeesAdminMixin, ChoixDuTerritoireMixin):
+class TerritoireAdminMixin(
+    EcrituresGardeesAdminMixin,
+    AccordsAdminMixin,
+    HistoriqueEnFrancaisMixin,
+    ChoixDuTerritoireMixin,
+):
     """Admin screens show and edit only the objects of the user's territoires: lists, forms,
     list filters, autocomplete and raw-id popups (both read the related admin's queryset),
     and the history pages. Every admin screen of the domain is built on it, so it also carries
-    the models' own write rules (a transmitted bilan's figures shown read-only)."""
+    the models' own write rules (a transmitted bilan's figures shown read-only), and their
+    words in French (« conventions sélectionnées », history changes « non → oui »)."""
 
     def get_queryset(self, request):
         return filtrer_par_territoire(super().get_queryset(request), request.user)

@@ -20,6 +20,9 @@ EXPORTER = "conventions.export_engagement"  # the annex and list downloads, bila
 REMPLIR_LES_BILANS = "bilans.change_rapportaction"  # reports and indicators of a bilan
 EXAMINER_LES_BILANS = "bilans.view_bilan"  # the État's review: send back or validate
 CHARGER_DES_CONVENTIONS = "conventions.add_convention"  # « Charger une convention »
+# Who follows which territoire is a user's profile: changing it is managing the accounts
+# (superusers; no role's group holds it).
+GERER_LES_COMPTES = "comptes.change_profil"
 
 
 def peut(utilisateur, permission: str) -> bool:
@@ -55,6 +58,11 @@ def peut_exporter(utilisateur) -> bool:
 def peut_charger_des_conventions(utilisateur) -> bool:
     """Loading a convention year (and preparing the next) is the administrators' work."""
     return peut(utilisateur, CHARGER_DES_CONVENTIONS)
+
+
+def peut_gerer_les_comptes(utilisateur) -> bool:
+    """Giving an account a territoire to follow (after loading its first convention)."""
+    return peut(utilisateur, GERER_LES_COMPTES)
 
 
 def exiger(condition: bool):

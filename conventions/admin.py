@@ -17,7 +17,7 @@ from comptes.droits import peut_charger_des_conventions
 from controles.admin import ConstatsAdminMixin
 from conventions.classeurs.listes import ImportExportProtege
 
-from .admin_chargement import preparer_annee_suivante, vue_chargement
+from .admin_chargement import preparer_annee_suivante, vue_chargement, vue_suivi
 from .models import (
     Action,
     Avenant,
@@ -180,7 +180,11 @@ class ConventionAdmin(
         from django.urls import path
 
         vue = self.admin_site.admin_view(lambda request: vue_chargement(self, request))
-        return [path("charger/", vue, name="conventions_convention_charger")] + super().get_urls()
+        resultat = self.admin_site.admin_view(lambda request: vue_suivi(self, request))
+        return [
+            path("charger/", vue, name="conventions_convention_charger"),
+            path("charger/suivi/", resultat, name="conventions_convention_charger_suivi"),
+        ] + super().get_urls()
 
     def has_charger_permission(self, request):
         return peut_charger_des_conventions(request.user)

@@ -1,25 +1,32 @@
 """Admin views of the yearly cycle: « Charger une convention » (upload a JSON or YAML file,
-preview what it creates with totals and constats, confirm) and the « Préparer l'année
+preview what it creates with totals and constats, confirm), its result screen (who follows the
+territoire of what was loaded, and giving it to more accounts) and the « Préparer l'année
 suivante » action that downloads next year's draft.
 
 The uploaded file waits in the session between the preview and the confirmation; the
 confirmation is refused if its result would differ from the preview's.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from commun import attente
-from comptes.droits import peut_charger_des_conventions
+from comptes import suivi
+from comptes.acces import conventions_de
+from comptes.droits import exiger, peut_charger_des_conventions, peut_gerer_les_comptes
 
 from .annuel.chargement import charger
 from .annuel.fichier import LIMITE, TAILLE_MAX, FichierInvalide, poids
 from .annuel.reconduction import ReconductionImpossible, reconduire
+from .models import Territoire
 
 CLE_SESSION = "convention_a_charger"
 
@@ -105,7 +112,101 @@ def _confirmer(request):
         f"Fichier {nom} chargé : {conventions}. Les constats sont sur la page de chaque "
         "convention.",
     )
-    return redirect("admin:conventions_convention_changelist")
+    if not rapport.slugs:
+        return redirect("admin:conventions_convention_changelist")
+    resultat = reverse("admin:conventions_convention_charger_suivi")
+    return HttpResponseRedirect(f"{resultat}?{urlencode({'convention': rapport.slugs}, True)}")
+
+
+# --- the result screen: who sees what was loaded ------------------------------------------------
+
+
+class AccorderTerritoireForm(forms.Form):
+    territoire = forms.ModelChoiceField(
+        queryset=Territoire.objects.none(), widget=forms.HiddenInput
+    )
+    utilisateurs = forms.ModelMultipleChoiceField(
+        queryset=suivi.comptes_actifs(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Comptes",
+        error_messages={
+            "required": "Cochez au moins un compte.",
+            "invalid_choice": "Ce compte n'existe pas ou n'est plus actif.",
+            "invalid_pk_value": "Ce compte n'existe pas ou n'est plus actif.",
+        },
+    )
+
+    def __init__(self, data=None, *, territoires, territoire=None):
+        # One form per territoire on the page: ids of their own (« id_t3_utilisateurs_0 »).
+        ident = territoire.pk if territoire is not None else (data or {}).get("territoire", "")
+        super().__init__(data, auto_id=f"id_t{ident}_%s")
+        self.fields["territoire"].queryset = territoires
+        self.fields["utilisateurs"].label_from_instance = suivi.libelle
+        if territoire is not None:
+            self.fields["territoire"].initial = territoire.pk
+            self.fields["utilisateurs"].queryset = suivi.a_qui_l_accorder(territoire)
+
+
+def vue_suivi(model_admin, request):
+    """After a load: per territoire of the conventions loaded, who follows it (« Personne ne
+    suit encore… » when nobody but the superusers sees them) and, for whoever manages the
+    accounts, a form giving it to chosen accounts (POST, all or nothing)."""
+    if not peut_charger_des_conventions(request.user):
+        raise PermissionDenied
+    conventions = (
+        conventions_de(request.user)
+        .filter(slug__in=request.GET.getlist("convention"))
+        .select_related("territoire")
+        .order_by("territoire__nom", "slug")
+    )
+    par_territoire = {}
+    for convention in conventions:
+        par_territoire.setdefault(convention.territoire, []).append(convention)
+    territoires = Territoire.objects.filter(pk__in=[t.pk for t in par_territoire])
+    peut_accorder = peut_gerer_les_comptes(request.user)
+    envoye = None
+    if request.method == "POST":
+        exiger(peut_accorder)
+        envoye = AccorderTerritoireForm(request.POST, territoires=territoires)
+        if envoye.is_valid():
+            territoire = envoye.cleaned_data["territoire"]
+            accordes = suivi.accorder(
+                territoire=territoire,
+                utilisateurs=envoye.cleaned_data["utilisateurs"],
+                par=request.user,
+            )
+            noms = ", ".join(u.get_username() for u in accordes)
+            messages.success(
+                request, f"Le territoire {territoire} est maintenant suivi par {noms}."
+            )
+            return HttpResponseRedirect(request.get_full_path())
+    blocs = []
+    for territoire, siennes in par_territoire.items():
+        formulaire = None
+        if peut_accorder:
+            formulaire = (
+                envoye
+                if envoye is not None and envoye.data.get("territoire") == str(territoire.pk)
+                else AccorderTerritoireForm(territoires=territoires, territoire=territoire)
+            )
+        blocs.append(
+            {
+                "territoire": territoire,
+                "conventions": siennes,
+                "suiveurs": [suivi.libelle(u) for u in suivi.suiveurs(territoire)],
+                "formulaire": formulaire,
+                "a_qui": formulaire is not None
+                and formulaire.fields["utilisateurs"].queryset.exists(),
+            }
+        )
+    contexte = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Convention chargée : qui la voit",
+        "blocs": blocs,
+        "peut_accorder": peut_accorder,
+    }
+    return TemplateResponse(request, "admin/conventions/convention_chargee.html", contexte)
 
 
 @admin.action(description="Préparer l'année suivante (brouillon YAML)", permissions=["charger"])

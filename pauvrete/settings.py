@@ -2,6 +2,8 @@
 
 Development works with no variable set (SQLite file in the project, DEBUG on). Production sets
 DEBUG=0 and must then provide SECRET_KEY and ALLOWED_HOSTS, or the application refuses to start.
+``make run`` sets LOCAL=1 DEBUG=0: the application as its users see it (French error pages, no
+debug page), served on this machine only, with the development defaults it needs to start.
 """
 
 import os
@@ -23,19 +25,24 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", True)
+# LOCAL=1 (make run): a server on this machine only, over plain http. With DEBUG off it may use
+# the development key, answers to the loopback names only, serves its static files itself
+# (whitenoise, from the source folders) and prints e-mails on the console.
+LOCAL = _env_bool("LOCAL", False)
+DEVELOPPEMENT = DEBUG or LOCAL
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPPEMENT:
         raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
-if DEBUG and not ALLOWED_HOSTS:
+if DEVELOPPEMENT and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pauvrete.apps.AdministrationConfig",  # django.contrib.admin, on our site (administration.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,7 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "commun",
-    "axes",
+    "pauvrete.apps.ConnexionsBloqueesConfig",  # django-axes, named apart from the « Axes »
     "csp",
     "conventions",
     "bilans",
@@ -133,7 +140,7 @@ LOGOUT_REDIRECT_URL = "login"
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEVELOPPEMENT
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -156,12 +163,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# make run (DEBUG off): whitenoise reads static/ itself, as it does by default when DEBUG is on
+# (no collectstatic), and sees a CSS file edited.
+if LOCAL:
+    WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Production hardening (Django's deployment checklist) when DEBUG is off. HTTPS=0 is only for a
-# production-like server on this machine, reached over plain http (make serve, load tests).
-HTTPS = _env_bool("HTTPS", True)
+# production-like server on this machine, reached over plain http (make run, make serve, load
+# tests); LOCAL=1 implies it.
+HTTPS = _env_bool("HTTPS", not LOCAL)
 if not DEBUG:
     SESSION_COOKIE_SECURE = HTTPS
     CSRF_COOKIE_SECURE = HTTPS

@@ -6,10 +6,7 @@ from django.urls import include, path
 
 from pauvrete.connexions import FormulaireDeConnexion
 
-admin.site.site_header = "Pauvreté — suivi des conventions"
-admin.site.site_title = "Pauvreté"
-admin.site.index_title = "Conventions, engagements et bilans"
-
+# admin.site is pauvrete.administration.SiteDAdministration (its titles, its door in French).
 urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("bilans.urls")),

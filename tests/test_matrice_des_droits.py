@@ -452,18 +452,56 @@ def test_les_actions_recentes_ne_nomment_que_son_territoire(haute_saone, dijon_s
 
 
 def test_un_agent_n_atteint_l_administration_que_si_on_la_lui_donne(documents, client):
-    """An agent works in the pages: not staff, sent to the admin's login; granted, he reads."""
+    """An agent works in the pages: not staff, told so in French (403, not the admin's login
+    form, which read as if the login had been lost); granted, he reads."""
     from django.contrib.auth import get_user_model
 
     agent = roles.creer_compte("agent-sans", mot_de_passe="mot-de-passe-test", role=roles.AGENT)
     assert not agent.is_staff
     client.force_login(agent)
     reponse = client.get(reverse("admin:index"))
-    assert reponse.status_code == 302
-    assert reponse["Location"].startswith(reverse("admin:login"))
-    assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 302
+    assert reponse.status_code == 403
+    assert "Ce compte n&#x27;a pas accès à l&#x27;administration." in reponse.content.decode()
+    assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 403
     roles.creer_compte(
         "agent-sans", mot_de_passe="mot-de-passe-test", role=roles.AGENT, administration=True
     )
     client.force_login(get_user_model().objects.get(username="agent-sans"))
     assert client.get(reverse("admin:conventions_convention_changelist")).status_code == 200
+
+
+def test_l_ecran_qui_suit_un_territoire_charge(haute_saone, client_de):
+    """The load's result screen (« qui la voit », giving a territoire): read by whoever loads
+    conventions, for his territoires only; the form and its POST for whoever manages the
+    accounts (superusers), never for an administrator of another territoire."""
+    from django.contrib.auth import get_user_model
+
+    suivi = reverse("admin:conventions_convention_charger_suivi") + "?convention=calpa-dijon-2023"
+    dijon = Territoire.objects.get(slug="dijon-metropole")
+    autre = Territoire.objects.get(slug="haute-saone")
+    attendus = {
+        roles.AGENT: (dijon, 403),
+        roles.FINANCES: (dijon, 403),
+    }
+    for role, (territoire, statut) in attendus.items():
+        client = client_de(role, territoires=[territoire])
+        assert client.get(suivi).status_code == statut, role
+        assert client.post(suivi, {"territoire": dijon.pk}).status_code == statut, role
+
+    administrateur = roles.creer_compte(
+        "admin-hs", mot_de_passe="x", role=roles.ADMINISTRATEUR, territoires=[autre]
+    )
+    administrateur.is_superuser = False
+    administrateur.save()
+    client = client_de(roles.AGENT)  # a fresh login, then switched to the administrator
+    client.force_login(administrateur)
+    page = client.get(suivi)
+    assert page.status_code == 200
+    assert "Dijon" not in page.content.decode()  # another territoire's convention: not there
+    envoi = client.post(suivi, {"territoire": dijon.pk, "utilisateurs": [administrateur.pk]})
+    assert envoi.status_code == 403
+    assert not get_user_model().objects.filter(pk=administrateur.pk, profil__territoires=dijon)
+
+    client = client_de(roles.ADMINISTRATEUR)  # a superuser: manages the accounts
+    page = client.get(suivi).content.decode()
+    assert "<legend>Accorder le territoire Dijon Métropole à :</legend>" in page

@@ -3,7 +3,8 @@
 The doors are read from the application itself, not listed by hand: every page of the URL
 configuration and every form it shows (each submit button a submission), every registered admin
 screen (its change form and inlines, add, delete, each bulk action, its history « revert », its
-extra screens: imports and « Charger une convention »), and every management command of ours. A
+extra screens: imports, « Charger une convention » and its result screen, which gives a
+territoire to accounts), and every management command of ours. A
 new page, form, admin screen, bulk action or command is tried the day it lands; a command
 without its row in ``COMMANDES`` fails ``test_chaque_commande_a_sa_ligne``.
 
@@ -45,6 +46,7 @@ from tests.conventions.test_chargement_annuel import EXEMPLE_YAML
 from tests.test_matrice_des_droits import HORS_MATRICE, noms_d_url
 
 CALPA = "calpa-dijon-2023"
+SUIVI = reverse("admin:conventions_convention_charger_suivi")  # the load's result screen
 NOS_APPLICATIONS = {"conventions", "bilans", "controles", "comptes", "outils", "import_export"}
 
 # Our management commands (and django-import-export's) × what they may write. Django's own
@@ -84,6 +86,10 @@ def lignes_de(territoire: Territoire) -> dict:
         for label, chemin in CHEMINS_TERRITOIRE.items()
     }
     lignes["financeurs communs"] = list(Financeur.objects.filter(territoire=None).values())
+    # Who follows the territoire (the load's result screen gives it to more accounts).
+    lignes["comptes qui le suivent"] = sorted(
+        territoire.profils.values_list("utilisateur__username", flat=True)
+    )
     return lignes
 
 
@@ -246,7 +252,20 @@ def adresses_de_l_administration(objets: dict) -> list[str]:
                 adresses.append(reverse(f"{prefixe}_{ecran}"))
             except NoReverseMatch:
                 continue
+    # The load's result screen, for Dijon's convention: who follows its territoire.
+    adresses.append(f"{SUIVI}?convention={CALPA}")
     return adresses
+
+
+def accords_de_territoire() -> list[tuple[str, dict]]:
+    """The result screen's form with every account it offers ticked (the superusers see every
+    territoire already): giving Dijon Métropole to all, the administrator of Haute-Saône
+    included."""
+    from django.contrib.auth import get_user_model
+
+    dijon = Territoire.objects.get(slug="dijon-metropole")
+    comptes = list(get_user_model().objects.filter(is_superuser=False).values_list("pk", flat=True))
+    return [(f"{SUIVI}?convention={CALPA}", {"territoire": dijon.pk, "utilisateurs": comptes})]
 
 
 def actions_en_bloc(objets: dict) -> list[tuple[str, dict]]:
@@ -408,6 +427,7 @@ def toutes_les_soumissions(monde) -> list[tuple[str, dict]]:
     for adresse in adresses_des_pages(tableaux) + adresses_de_l_administration(objets_de_dijon()):
         soumissions += envois(superutilisateur, adresse)
     soumissions += actions_en_bloc(objets_de_dijon())
+    soumissions += accords_de_territoire()
     return soumissions
 
 

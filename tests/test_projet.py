@@ -80,7 +80,7 @@ def test_un_agent_ne_peut_pas_modifier_un_engagement(documents, client):
     engagement = Engagement.objects.order_by("pk").first()
     url = reverse("admin:conventions_engagement_change", args=[engagement.pk])
     # By default an agent works in the pages: the admin is closed to them.
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 403
     assert "Administration" not in client.get("/").content.decode()
     # Granted by an administrator, it is read-only.
     roles.creer_compte(
@@ -129,3 +129,97 @@ def test_la_liste_de_controle_de_deploiement_passe_en_production():
         ALLOWED_HOSTS="pauvrete.example.org",
     )
     assert resultat.returncode == 0, resultat.stderr + resultat.stdout
+
+
+# --- make run: the application as its users see it --------------------------------------------
+
+
+def _cible(nom: str) -> list[str]:
+    """The commands ``make <nom>`` runs, as make prints them (``-n``: nothing runs)."""
+    resultat = subprocess.run(
+        ["make", "-n", "--no-print-directory", nom],
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return [ligne for ligne in resultat.stdout.splitlines() if "manage.py" in ligne]
+
+
+def _environnement_de(commande: str) -> dict[str, str]:
+    """The ``NOM=valeur`` words in front of a command line."""
+    import shlex
+
+    env = {}
+    for mot in shlex.split(commande):
+        if "=" not in mot or mot.startswith("-"):
+            break
+        nom, _, valeur = mot.partition("=")
+        env[nom] = valeur
+    return env
+
+
+def _reglages(monkeypatch, env: dict[str, str]) -> dict:
+    """pauvrete/settings.py read afresh with only ``env`` set (the developer's own variables
+    removed), as the command's process reads it."""
+    import runpy
+
+    for nom in ("DEBUG", "LOCAL", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "EMAIL_BACKEND"):
+        monkeypatch.delenv(nom, raising=False)
+    for nom, valeur in env.items():
+        monkeypatch.setenv(nom, valeur)
+    return runpy.run_path(str(RACINE / "pauvrete" / "settings.py"))
+
+
+def test_make_run_sert_l_application_sans_la_page_de_debogage(monkeypatch):
+    commandes = _cible("run")
+    serveur = next(c for c in commandes if "runserver" in c)
+    env = _environnement_de(serveur)
+    # Every step of make run (the demo accounts included) runs with the same settings.
+    assert all(_environnement_de(c) == env for c in commandes), commandes
+    reglages = _reglages(monkeypatch, env)
+    assert reglages["DEBUG"] is False
+    assert reglages["SECRET_KEY"]  # no key to set on one's own machine
+    assert {"127.0.0.1", "localhost"} <= set(reglages["ALLOWED_HOSTS"])
+    assert reglages["SECURE_SSL_REDIRECT"] is False  # plain http on 127.0.0.1
+    assert reglages["SESSION_COOKIE_SECURE"] is False
+    assert reglages["WHITENOISE_USE_FINDERS"] is True  # the style sheets, without collectstatic
+    assert "console" in reglages["EMAIL_BACKEND"]
+    assert "--insecure" not in serveur
+
+
+def test_make_dev_garde_la_page_de_debogage(monkeypatch):
+    serveur = next(c for c in _cible("dev") if "runserver" in c)
+    assert _reglages(monkeypatch, _environnement_de(serveur))["DEBUG"] is True
+
+
+def test_local_ne_change_pas_la_production(monkeypatch):
+    """Without LOCAL, DEBUG off still asks for a key (make serve, check --deploy)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY doit être défini"):
+        _reglages(monkeypatch, {"DEBUG": "0", "ALLOWED_HOSTS": "pauvrete.example.org"})
+    reglages = _reglages(
+        monkeypatch, {"DEBUG": "0", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "a.example.org"}
+    )
+    assert reglages["SECURE_SSL_REDIRECT"] is True and reglages["ALLOWED_HOSTS"] == [
+        "a.example.org"
+    ]
+
+
+def test_une_mauvaise_adresse_sous_make_run_donne_la_page_francaise(client, db, settings):
+    settings.DEBUG = False
+    settings.LOCAL = True
+    reponse = client.get("/conventions-inexistantes/")
+    page = reponse.content.decode()
+    assert reponse.status_code == 404
+    assert "Page introuvable" in page and "Cette page n&#x27;existe pas" in page
+    assert "Using the URLconf" not in page and "admin/" not in page
+
+
+def test_make_run_cree_les_comptes_de_demonstration(db, settings):
+    settings.DEBUG = False
+    settings.LOCAL = True
+    call_command("creer_comptes_demo", stdout=StringIO())
+    assert get_user_model().objects.filter(username="agent").exists()

@@ -11,7 +11,13 @@ the tableau en vigueur ».
 An action absent from the tableau en vigueur is an avertissement, or an information when another
 version of the same years holds it (the CALPA 2023 « non retenue » has an action 1.3 the « retenue »
 lacks); an action of the bilan's year without its report is an avertissement.
+
+A convention drafted by ``reconduire`` is not complete either while a text of it, or of one of
+its actions, still carries the mark « [à réécrire pour 2024] » put on last year's wording
+(``conventions/annuel/a_reecrire.py``): one avertissement « texte à réécrire » per object.
 """
+
+from conventions.annuel.a_reecrire import textes_a_reecrire
 
 from ..constats import Constat, Regle, Severite
 from ..donnees import Donnees
@@ -21,6 +27,7 @@ from ._registre import regle
 SEVERITE_SANS_ENGAGEMENT = Severite.AVERTISSEMENT
 SEVERITE_DANS_UNE_AUTRE_VERSION = Severite.INFORMATION
 SEVERITE_SANS_RAPPORT = Severite.AVERTISSEMENT
+SEVERITE_TEXTE_A_REECRIRE = Severite.AVERTISSEMENT
 
 
 @regle(Regle.COMPLETUDE)
@@ -88,3 +95,32 @@ def completude(donnees: Donnees):
                     (bilan.annee, bilan.annee),
                     (bilan,),
                 )
+    yield from textes_a_reecrire_de(donnees)
+
+
+def textes_a_reecrire_de(donnees: Donnees):
+    """Each convention and action whose texts still carry the mark of ``reconduire``."""
+    objets = [(convention, convention, "La convention") for convention in donnees.conventions]
+    objets += [
+        (action, action.convention, f"Action {action.code}")
+        for action in sorted(donnees.actions.values(), key=lambda a: (a.ordre, a.code))
+    ]
+    for objet, convention, nom in objets:
+        champs = textes_a_reecrire(objet)
+        if not champs:
+            continue
+        marque = next(iter(champs.values()))
+        pluriel = "s" if len(champs) > 1 else ""
+        yield Constat(
+            Regle.COMPLETUDE,
+            SEVERITE_TEXTE_A_REECRIRE,
+            objet,
+            None,
+            None,
+            None,
+            "",
+            f"{nom} : texte{pluriel} à réécrire ({' ; '.join(champs)}) : repris de la "
+            f"convention précédente derrière la marque « {marque} ».",
+            convention.pk,
+            annees_de(convention),
+        )

@@ -79,8 +79,9 @@ class Rapport:
     comptes: dict[str, list[int]] = field(default_factory=dict)
     tableaux: list[TableauCharge] = field(default_factory=list)
     constats: list = field(default_factory=list)
-    # The intitulés of the conventions the file touched.
+    # The intitulés of the conventions the file touched, and their identifiers.
     conventions: list[str] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)
 
     def compter(self, label: str, etat: int):
         self.comptes.setdefault(label, [0, 0, 0])[etat] += 1
@@ -523,6 +524,7 @@ class _Chargement:
         rapport.tableaux = _totaux(tableaux)
         choisies = Convention.objects.filter(pk__in=conventions)
         rapport.conventions = list(choisies.order_by("slug").values_list("intitule", flat=True))
+        rapport.slugs = list(choisies.order_by("slug").values_list("slug", flat=True))
         rapport.constats = controler(choisies) if conventions else []
         return rapport
 

@@ -2,7 +2,10 @@
 
 Same territoire, parties, financeurs and rules; the same axes and actions under the same codes,
 each action pointing at the one it continues, so that the year-over-year comparison works as
-soon as the draft is loaded; the amounts of the tableau en vigueur as a starting point.
+soon as the draft is loaded; the amounts of the tableau en vigueur as a starting point. The
+wording of the convention and of its actions that speaks of the old period (« Année 2023. »,
+« 347 000 € (bilan 2023) ») is not carried as if true: it is marked « [à réécrire pour 2024] »,
+the old text kept after the mark as a reference (``a_reecrire.py``).
 """
 
 import json
@@ -16,9 +19,13 @@ from django.utils import timezone
 
 from conventions.models import Convention, Engagement, TableauEngagements
 
+from .a_reecrire import MARQUE, champs_de_texte, est_marque, marquer, parle_de
+
 # Fields the draft sets itself, or that belong to the signed document rather than to the next.
 CHAMPS_DE_L_ANNEE = {"slug", "intitule", "annee_debut", "annee_fin", "statut"}
 CHAMPS_DU_DOCUMENT = {"date_deliberation", "date_signature", "source"}
+# Keys, never wording to rewrite: an action's code stays the one it continues.
+JAMAIS_MARQUES = {"code"}
 
 
 class ReconductionImpossible(ValueError):
@@ -35,6 +42,8 @@ class Brouillon:
     actions: int
     tableau_source: TableauEngagements | None
     totaux: list[tuple[str, Decimal]]
+    # Each text marked « [à réécrire pour …] »: « convention — durée et renouvellement »
+    a_reecrire: list[str]
 
     def en_texte(self, format_: str = "yaml") -> str:
         if format_ == "json":
@@ -58,10 +67,22 @@ class Brouillon:
             f"{timezone.localdate():%d/%m/%Y}.\n"
             f"# Il reprend les axes et les actions (chacune prolonge celle de même code) et\n"
             f"# {source}.\n"
-            "# Corrigez les montants, les intitulés, les dates, puis vérifiez et chargez :\n"
+            + self._entete_a_reecrire()
+            + "# Corrigez les montants, les intitulés, les dates, puis vérifiez et chargez :\n"
             "#   python manage.py charger_convention CE_FICHIER --dry-run\n"
             "#   python manage.py charger_convention CE_FICHIER\n"
             "# Montants : point décimal, sans espace, entre guillemets. Dates : AAAA-MM-JJ.\n"
+        )
+
+    def _entete_a_reecrire(self) -> str:
+        if not self.a_reecrire:
+            return ""
+        marque = MARQUE.format(periode=self.periode)
+        return (
+            f"# {len(self.a_reecrire)} texte(s) de l'an passé (années, montants) sont marqués "
+            f"« {marque} »,\n"
+            "# l'ancien texte gardé après la marque pour mémoire : réécrivez-les et retirez la\n"
+            "# marque ; tant qu'elle reste, la convention a le constat « texte à réécrire ».\n"
         )
 
     @property
@@ -80,6 +101,8 @@ def reconduire(convention: Convention, annee: int, *, slug: str | None = None) -
         )
     decalage = annee - convention.annee_debut
     fin = convention.annee_fin + decalage
+    periode = str(annee) if annee == fin else f"{annee}-{fin}"
+    marquage = _Marquage(range(convention.annee_debut, convention.annee_fin + 1), periode)
     slug = slug or _avec_annee(convention.slug, convention.annee_debut, annee, separateur="-")
     if Convention.objects.filter(slug=slug).exists():
         raise ReconductionImpossible(
@@ -87,7 +110,7 @@ def reconduire(convention: Convention, annee: int, *, slug: str | None = None) -
             "(--slug) ou modifiez-la directement."
         )
     nouvelle = [slug]
-    objets = [_objet_convention(convention, slug, annee, fin)]
+    objets = [_objet_convention(convention, slug, annee, fin, marquage)]
 
     axes = sorted(convention.axes.select_related("parent"), key=lambda a: (a.niveau, a.ordre))
     for axe in axes:
@@ -112,6 +135,7 @@ def reconduire(convention: Convention, annee: int, *, slug: str | None = None) -
                     "axe": [slug, action.axe.code] if action.axe else None,
                     "action_precedente": [convention.slug, action.code],
                 },
+                marquage=marquage,
             )
         )
 
@@ -162,6 +186,7 @@ def reconduire(convention: Convention, annee: int, *, slug: str | None = None) -
         actions=len(actions),
         tableau_source=source,
         totaux=list(totaux.items()),
+        a_reecrire=marquage.marques,
     )
 
 
@@ -184,7 +209,9 @@ def _avec_annee(texte: str, ancienne: int, nouvelle: int, *, separateur: str) ->
     return f"{texte}{separateur}{nouvelle}"
 
 
-def _objet_convention(convention: Convention, slug: str, annee: int, fin: int) -> dict:
+def _objet_convention(
+    convention: Convention, slug: str, annee: int, fin: int, marquage: "_Marquage"
+) -> dict:
     periode = str(annee) if annee == fin else f"{annee}-{fin}"
     objet = _objet(
         "conventions.convention",
@@ -202,13 +229,33 @@ def _objet_convention(convention: Convention, slug: str, annee: int, fin: int) -
             "source": f"brouillon préparé à partir de {convention.slug}",
         },
         exclus=CHAMPS_DU_DOCUMENT - {"source"},
+        marquage=marquage,
     )
     return objet
 
 
-def _objet(label: str, instance, remplacements: dict, *, exclus=frozenset()) -> dict:
-    """A fixture object with every field the draft carries over, keys as natural keys."""
+class _Marquage:
+    """Marks the texts that speak of the old period (``annees``), and lists them."""
+
+    def __init__(self, annees: range, periode: str):
+        self.annees, self.periode, self.marques = annees, periode, []
+
+    def texte(self, instance, champ, valeur: str) -> str:
+        if champ.name in JAMAIS_MARQUES or not (
+            est_marque(valeur) or parle_de(valeur, self.annees)
+        ):
+            return valeur
+        code = getattr(instance, "code", None)
+        nom = f"{instance._meta.verbose_name}{f' {code}' if code else ''}"
+        self.marques.append(f"{nom} — {champ.verbose_name}")
+        return marquer(valeur, self.periode)
+
+
+def _objet(label: str, instance, remplacements: dict, *, exclus=frozenset(), marquage=None) -> dict:
+    """A fixture object with every field the draft carries over, keys as natural keys; with
+    ``marquage``, the wording of the old period marked « à réécrire »."""
     champs = {}
+    textes = {champ.name for champ in champs_de_texte(type(instance))}
     for champ in instance._meta.concrete_fields:
         if champ.primary_key or not champ.editable or champ.name in exclus:
             continue
@@ -216,6 +263,8 @@ def _objet(label: str, instance, remplacements: dict, *, exclus=frozenset()) -> 
             champs[champ.name] = remplacements[champ.name]
             continue
         valeur = getattr(instance, champ.name)
+        if marquage is not None and champ.name in textes and valeur:
+            valeur = marquage.texte(instance, champ, valeur)
         if champ.many_to_one:
             valeur = list(valeur.natural_key()) if valeur is not None else None
         elif isinstance(valeur, Decimal):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commun.ecritures import EcritureGardee, RequetesGardees
+from commun.formats import euros
 
 from .actions import Action
 from .communs import MONTANT, ZERO, ParCleNaturelle, montant_positif, somme
@@ -338,7 +339,7 @@ class Engagement(EcritureGardee, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.action.code} — {self.financeur} : {self.montant} €"
+        return f"{self.action.code} — {self.financeur} : {euros(self.montant)}"
 
     cle_naturelle = (
         "tableau__convention__slug",

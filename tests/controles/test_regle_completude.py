@@ -34,3 +34,34 @@ class TestCompletude:
         assert len(messages) == 2
         assert messages[0].startswith("Action 1.2 : le bilan 2023 n'en rend pas compte")
         assert messages[1].startswith("Action 9.9 « Sans montant » : aucun montant")
+
+
+class TestTextesAReecrire:
+    """The texts ``reconduire`` marked « [à réécrire pour 2024] » until they are rewritten."""
+
+    def test_un_texte_marque_est_a_reecrire_jusqu_a_sa_reecriture(self):
+        convention = convention_complete(2)
+        convention.duree = "[à réécrire pour 2024] Année 2023."
+        convention.objet = "[à réécrire pour 2024] 347 000 € (bilan 2023)."
+        convention.save()
+        action = convention.actions.get(code="1.2")
+        action.descriptif = "[à réécrire pour 2024] Mise en œuvre au 1er juin 2023."
+        action.save()
+        messages = [c.message for c in constats(Regle.COMPLETUDE) if "réécrire" in c.message]
+        assert messages == [
+            "Action 1.2 : texte à réécrire (descriptif de l'action projetée) : repris de la "
+            "convention précédente derrière la marque « [à réécrire pour 2024] ».",
+            "La convention : textes à réécrire (objet ; durée et renouvellement) : repris de la "
+            "convention précédente derrière la marque « [à réécrire pour 2024] ».",
+        ]
+        convention.duree, convention.objet = "Année 2024.", "350 000 € en 2024."
+        convention.save()
+        action.descriptif = "Mise en œuvre au 1er juin 2024."
+        action.save()
+        assert [c for c in constats(Regle.COMPLETUDE) if "réécrire" in c.message] == []
+
+    def test_la_marque_n_est_lue_qu_en_tete(self):
+        convention = convention_complete(1)
+        convention.objet = "Un texte qui cite « [à réécrire pour 2024] » sans en être un."
+        convention.save()
+        assert [c for c in constats(Regle.COMPLETUDE) if "réécrire" in c.message] == []

@@ -1,5 +1,6 @@
 """End-to-end: an administrateur loads a convention from a YAML file in the admin (« Charger une
-convention »), reads the preview, confirms, then sees a bad file refused. Screenshots of the
+convention »), reads the preview, confirms, gives the new territoire to the agent on the result
+screen, then sees a bad file refused. Screenshots of the
 preview (1280 px and 390 px wide) and of the refusal go to ``docs/captures/``.
 
 Same browser and served instance as the other end-to-end tests (``conftest.py``).
@@ -65,6 +66,19 @@ def test_un_administrateur_charge_la_convention_d_exemple_puis_un_fichier_refuse
     )
     convention = Convention.objects.get(slug="calpa-haute-saone-2021")
     assert Engagement.objects.filter(tableau__convention=convention).count() == 16
+
+    # The result screen: nobody follows the new territoire yet; it is given to the agent here.
+    territoire = "Département de la Haute-Saône"
+    assert (
+        f"Personne ne suit encore le territoire {territoire} : seuls les superutilisateurs "
+        "voient cette convention." in page.locator("#content").inner_text()
+    )
+    capture(page, "chargement-suivi")
+    verifier_a_390_px(page, "chargement-suivi-390")
+    page.get_by_label("agent — agent").check()
+    page.get_by_role("button", name=f"Accorder le territoire {territoire}").click()
+    page.get_by_text(f"Le territoire {territoire} est maintenant suivi par agent.").wait_for()
+    assert convention.territoire.profils.filter(utilisateur__username="agent").exists()
 
     texte = EXEMPLE.read_text(encoding="utf-8")
     assert texte.count('montant: "12500.00"') == 1

@@ -1,6 +1,7 @@
 """Create (or reset) one demo account per role and print their passwords.
 
-Demo accounts are for a developer's machine: the command refuses to run when DEBUG is off.
+Demo accounts are for a developer's machine: the command refuses to run when DEBUG is off,
+unless LOCAL is on (``make run``: DEBUG off, served on this machine only).
 """
 
 from django.conf import settings
@@ -50,8 +51,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("Les comptes de démonstration ne sont créés que si DEBUG est actif.")
+        if not (settings.DEBUG or getattr(settings, "LOCAL", False)):
+            raise CommandError(
+                "Les comptes de démonstration ne sont créés que si DEBUG est actif, ou LOCAL "
+                "(make run, sur cette machine)."
+            )
         # The demo accounts follow every territoire loaded (Dijon Métropole with the fixtures).
         territoires = list(Territoire.objects.all())
         with transaction.atomic():

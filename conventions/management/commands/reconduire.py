@@ -49,6 +49,11 @@ class Command(BaseCommand):
             f"{brouillon.axes} axe(s), {brouillon.actions} action(s) prolongeant celles de "
             f"{source.slug}" + (f", montants repris : {totaux}." if totaux else ", sans montant.")
         )
+        if brouillon.a_reecrire:
+            self.stdout.write(
+                f"{len(brouillon.a_reecrire)} texte(s) de {source.periode} à réécrire, marqués "
+                f"« [à réécrire pour {brouillon.periode}] » : " + " ; ".join(brouillon.a_reecrire)
+            )
         self.stdout.write(
             f"Modifiez-le, puis : python manage.py charger_convention {chemin} --dry-run"
         )
