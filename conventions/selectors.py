@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from commun.historique import evolutions
 
-from .models import Action, Axe, Engagement, Financeur, TableauEngagements, somme
+from .models import Action, Axe, Engagement, Financeur, TableauEngagements, TotalImprime, somme
 
 ZERO = Decimal("0.00")
 
@@ -188,26 +188,44 @@ def annexe_vierge(tableau: TableauEngagements) -> Annexe:
 @dataclass
 class Grille:
     """The annex of a tableau as an editing grid: every action of the convention (so that one
-    can be added), the convention's financeurs, each cell's amount and version."""
+    can be added), the convention's financeurs, each cell's amount, the totals of the lines and
+    the totals printed in the signed document."""
 
     tableau: TableauEngagements
     financeurs: list[Financeur]
     lignes: list[Ligne]
-    # (action id, financeur id) → (montant, version) of the lines the tableau has
-    cellules: dict[tuple[int, int], tuple[Decimal, int]]
+    # (action id, financeur id) → montant of the lines the tableau has
+    cellules: dict[tuple[int, int], Decimal]
     totaux: list[Decimal]
+    # financeur id → the total printed in the document (none: the document prints none)
+    imprimes: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def totaux_imprimes(self) -> list[Decimal | None]:
+        return [self.imprimes.get(f.pk) for f in self.financeurs]
+
+    @property
+    def ecarts(self) -> list[Decimal | None]:
+        """Per financeur, the lines' total minus the printed one (None: no printed total)."""
+        return [
+            None if imprime is None else total - imprime
+            for total, imprime in zip(self.totaux, self.totaux_imprimes, strict=True)
+        ]
 
 
 def grille(tableau: TableauEngagements) -> Grille:
     structure = annexe_vierge(tableau)
     cellules = {
-        (action, financeur): (montant, version)
-        for action, financeur, montant, version in tableau.engagements.values_list(
-            "action", "financeur", "montant", "version"
+        (action, financeur): montant
+        for action, financeur, montant in tableau.engagements.values_list(
+            "action", "financeur", "montant"
         )
     }
+    imprimes = dict(
+        TotalImprime.objects.filter(tableau=tableau).values_list("financeur", "montant")
+    )
     financeurs = structure.financeurs
-    manquants = {f for _a, f in cellules} - {f.pk for f in financeurs}
+    manquants = ({f for _a, f in cellules} | set(imprimes)) - {f.pk for f in financeurs}
     if manquants:  # a line of a financeur the layout did not expect: show its column too
         financeurs = sorted(
             [*financeurs, *Financeur.objects.filter(pk__in=manquants)],
@@ -216,15 +234,18 @@ def grille(tableau: TableauEngagements) -> Grille:
     lignes = [ligne for ligne in structure.lignes if ligne.nature != "sous_total"]
     for ligne in lignes:
         if ligne.nature == "action":
-            ligne.montants = [
-                cellules.get((ligne.action.pk, f.pk), (None, None))[0] for f in financeurs
-            ]
+            ligne.montants = [cellules.get((ligne.action.pk, f.pk)) for f in financeurs]
     totaux = {
         ligne["financeur"]: ligne["total"]
         for ligne in tableau.engagements.values("financeur").annotate(total=somme("montant"))
     }
     return Grille(
-        tableau, financeurs, lignes, cellules, [totaux.get(f.pk, ZERO) for f in financeurs]
+        tableau,
+        financeurs,
+        lignes,
+        cellules,
+        [totaux.get(f.pk, ZERO) for f in financeurs],
+        imprimes,
     )
 
 
@@ -506,3 +527,15 @@ def historique_des_engagements(filtre: dict):
         champ="montant",
         libelle=lambda h: f"{h.action.code} {h.financeur.nom}",
     )
+
+
+def historique_du_tableau(tableau: TableauEngagements, limite: int = 50):
+    """The changes of a tableau's amounts and of the totals its document prints, newest
+    first: « Total imprimé État : 347 000 € → 347 500 €, par finances, le … »."""
+    lignes = historique_des_engagements({"tableau_id": tableau.pk}) + evolutions(
+        TotalImprime.historique.filter(tableau_id=tableau.pk).select_related("financeur"),
+        champ="montant",
+        libelle=lambda h: f"Total imprimé {h.financeur.nom}",
+    )
+    lignes.sort(key=lambda e: e.quand, reverse=True)
+    return lignes[:limite]

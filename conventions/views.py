@@ -161,9 +161,7 @@ def convention_detail(request, slug):
             "versions": versions,
             "annexe": annexe,
             "constats_du_tableau": constats_du_tableau,
-            "historique": selectors.historique_des_engagements({"tableau_id": tableau.pk})
-            if tableau
-            else [],
+            "historique": selectors.historique_du_tableau(tableau) if tableau else [],
             "resume_du_tableau": Resume.de(constats_du_tableau),
             "constats": constats,
             "resume": Resume.de(constats),
@@ -460,8 +458,10 @@ def _page_du_tableau(tableau) -> str:
 
 @login_required
 def modifier_tableau(request, slug, pk):
-    """The annex as one form: amounts typed the French way, saved together, a colleague's
-    change since the page was read refused with their value."""
+    """The annex as one form: amounts typed the French way and the totals printed in the
+    signed document, saved together. Only the cells this person changed are written; one a
+    colleague changed too since the page was read is refused with their value (409), the page
+    shown again with what this person typed."""
     from django.contrib import messages
     from django.shortcuts import redirect
 
@@ -479,12 +479,18 @@ def modifier_tableau(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             resultat = enregistrer_grille(
-                tableau=tableau, saisies=form.saisies(), utilisateur=request.user
+                tableau=tableau,
+                saisies=form.saisies(),
+                totaux=form.saisies_des_totaux(),
+                reprendre_les_totaux=form.cleaned_data["reprendre_les_totaux"],
+                utilisateur=request.user,
             )
         except Conflit as conflit:
-            conflits = conflit.messages
+            grille = selectors.grille(tableau)  # as it is now, the colleague's values in it
+            form = form.reprise(grille, conflit)
+            conflits = [(form[case.nom].id_for_label, str(case)) for case in conflit.cases]
         except ValidationError as refus_du_modele:  # e.g. its bilan transmitted meanwhile
-            conflits = refus_du_modele.messages
+            conflits = [(None, message) for message in refus_du_modele.messages]
         else:
             messages.success(request, f"Tableau « {tableau.libelle} » enregistré : {resultat}.")
             return redirect(_page_du_tableau(tableau))
@@ -501,6 +507,8 @@ def modifier_tableau(request, slug, pk):
                 for ligne in grille.lignes
             ],
             "conflits": conflits,
+            # What the page shows is not saved (a refusal): leaving it asks first.
+            "non_enregistre": request.method == "POST",
         },
         status=409 if conflits else 200,
     )
