@@ -295,19 +295,55 @@ def nouvelle_version(
     return copie
 
 
-@transaction.atomic
-def mettre_en_vigueur(*, tableau: TableauEngagements, utilisateur) -> list[TableauEngagements]:
-    """Make ``tableau`` the one en vigueur of its period; return the versions it replaces.
-
-    Raises ``ValidationError`` (nothing written) for a tableau that may not be en vigueur (a
-    bilan's budget prévisionnel) or may not change."""
+def _verifier_la_mise_en_vigueur(tableau: TableauEngagements) -> None:
+    """Raise the model's own ``ValidationError`` if ``tableau`` may not be en vigueur (a
+    bilan's budget prévisionnel) or may not change (its bilan transmitted); writes nothing."""
+    etait = tableau.en_vigueur
     tableau.en_vigueur = True
     try:
         tableau.validate_constraints(exclude={"convention", "annee_debut", "annee_fin"})
         TableauEngagements.garder(objets=[tableau])
-    except ValidationError:
-        tableau.en_vigueur = False
-        raise
+    finally:
+        tableau.en_vigueur = etait
+
+
+def refus_de_mise_en_vigueur(tableau: TableauEngagements) -> str | None:
+    """Why ``tableau`` may not be put en vigueur, for the confirmation page (None: it may)."""
+    try:
+        _verifier_la_mise_en_vigueur(tableau)
+    except ValidationError as refus:
+        return " ".join(refus.messages)
+    return None
+
+
+def en_vigueur_de_la_periode(tableau: TableauEngagements) -> TableauEngagements | None:
+    """The version en vigueur of ``tableau``'s period today (None: none is)."""
+    return (
+        TableauEngagements.objects.filter(
+            convention=tableau.convention_id,
+            annee_debut=tableau.annee_debut,
+            annee_fin=tableau.annee_fin,
+            en_vigueur=True,
+        )
+        .exclude(pk=tableau.pk)
+        .first()
+    )
+
+
+PAS_ENCORE = object()  # « mettre en vigueur » called without what the confirmation showed
+
+
+@transaction.atomic
+def mettre_en_vigueur(
+    *, tableau: TableauEngagements, utilisateur, remplace_lue=PAS_ENCORE
+) -> list[TableauEngagements]:
+    """Make ``tableau`` the one en vigueur of its period; return the versions it replaces.
+
+    Raises ``ValidationError`` (nothing written) for a tableau that may not be en vigueur (a
+    bilan's budget prévisionnel) or may not change, and, given ``remplace_lue`` (the id of the
+    version en vigueur the confirmation page showed, None for none), when another version was
+    put en vigueur since: what was confirmed is no longer what would change."""
+    _verifier_la_mise_en_vigueur(tableau)
     anciens = list(
         TableauEngagements.objects.select_for_update()
         .filter(
@@ -318,6 +354,14 @@ def mettre_en_vigueur(*, tableau: TableauEngagements, utilisateur) -> list[Table
         )
         .exclude(pk=tableau.pk)
     )
+    if remplace_lue is not PAS_ENCORE and [t.pk for t in anciens] != (
+        [] if remplace_lue is None else [remplace_lue]
+    ):
+        en_place = ", ".join(f"« {t.libelle} »" for t in anciens) or "aucune version"
+        raise ValidationError(
+            f"Entre-temps, la version en vigueur de {tableau.periode} a changé (aujourd'hui : "
+            f"{en_place}) : rien n'a été modifié, relisez la confirmation."
+        )
     raison = f"« {tableau.libelle} » mis en vigueur"
     for ancien in anciens:  # first, so that the one-en-vigueur constraint always holds
         ancien.en_vigueur = False

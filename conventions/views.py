@@ -546,20 +546,58 @@ def nouvelle_version(request, slug, pk):
 
 
 @login_required
+def confirmer_mise_en_vigueur(request, slug, pk):
+    """Before « mettre en vigueur »: what changes (the version replaced, the totals per side
+    and the actions whose amounts differ) and what the checks would then say, the
+    cofinancement first. Reads only; the button posts to ``mettre_en_vigueur``."""
+    from django.http import HttpResponseNotAllowed
+
+    from controles.services import constats_de_la_mise_en_vigueur
+
+    from .tableaux import en_vigueur_de_la_periode, refus_de_mise_en_vigueur
+
+    tableau = _tableau_modifiable(request, slug, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    refus = None if tableau.en_vigueur else refus_de_mise_en_vigueur(tableau)
+    actuelle = en_vigueur_de_la_periode(tableau)
+    possible = not tableau.en_vigueur and refus is None
+    return render(
+        request,
+        "conventions/confirmer_mise_en_vigueur.html",
+        {
+            "convention": tableau.convention,
+            "tableau": tableau,
+            "refus": refus,
+            "possible": possible,
+            "bascule": selectors.bascule(tableau, actuelle) if possible else None,
+            "constats": constats_de_la_mise_en_vigueur(tableau) if possible else None,
+            "taux": tableau.convention.taux_cofinancement,
+        },
+    )
+
+
+@login_required
 def mettre_en_vigueur(request, slug, pk):
     from django.contrib import messages
     from django.http import HttpResponseNotAllowed
     from django.shortcuts import redirect
 
+    from .tableaux import PAS_ENCORE
     from .tableaux import mettre_en_vigueur as basculer
 
     tableau = _tableau_modifiable(request, slug, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    # The version en vigueur the confirmation showed: another put en vigueur since is refused.
+    lue = request.POST.get("remplace", None)
+    remplace_lue = PAS_ENCORE if lue is None else (int(lue) if lue.isdigit() else None)
     try:
-        anciens = basculer(tableau=tableau, utilisateur=request.user)
+        anciens = basculer(tableau=tableau, utilisateur=request.user, remplace_lue=remplace_lue)
     except ValidationError as refus:
         messages.error(request, " ".join(refus.messages))
+        if lue is not None:  # from the confirmation: show it again, as things are now
+            return redirect("conventions:confirmer_mise_en_vigueur", slug, tableau.pk)
         return redirect(_page_du_tableau(tableau))
     remplaces = ", ".join(f"« {t.libelle} »" for t in anciens)
     messages.success(

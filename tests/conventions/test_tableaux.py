@@ -307,3 +307,118 @@ def test_un_total_imprime_change_par_un_collegue_est_un_conflit(finances):
         f"347{NNBSP}100{NBSP}€ (votre saisie : 347{NNBSP}200{NBSP}€)."
     ) in reponse.content.decode()
     assert total_imprime(tableau, "etat") == Decimal("347100.00")
+
+
+# --- « Mettre cette version en vigueur » asks first -----------------------------------------
+
+
+def url_confirmation(tableau) -> str:
+    return reverse("conventions:confirmer_mise_en_vigueur", args=[CALPA, tableau.pk])
+
+
+def sans_balises(page: str) -> str:
+    """The page's text, as read: tags gone, runs of spaces as one (not the no-break ones)."""
+    return html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def en_vigueur_2023() -> list[str]:
+    return list(
+        TableauEngagements.objects.filter(
+            convention__slug=CALPA, annee_debut=2023, annee_fin=2023, en_vigueur=True
+        ).values_list("libelle", flat=True)
+    )
+
+
+RETENUE = "Version Dijon Métropole retenue sur le Territoire Zéro Non Recours"
+NON_RETENUE = "Version Dijon Métropole non retenue sur le Territoire Zéro Non Recours"
+
+
+def test_la_confirmation_dit_ce_qui_change_et_les_constats_sans_rien_ecrire(finances):
+    non_retenue = TableauEngagements.objects.get(libelle=NON_RETENUE)
+    lien = finances.get(non_retenue.get_absolute_url()).content.decode()
+    assert f'href="{url_confirmation(non_retenue)}">Mettre cette version en vigueur…</a>' in lien
+    reponse = finances.get(url_confirmation(non_retenue))
+    page = sans_balises(reponse.content.decode())
+    assert f"En vigueur aujourd'hui « {RETENUE} » Le serait à la place « {NON_RETENUE} »" in page
+    assert (
+        f"Cofinancement respecté : la collectivité engagerait 347{NNBSP}000{NBSP}€ pour "
+        f"347{NNBSP}000{NBSP}€ de l'État (au moins 100{NBSP}% requis)." in page
+    )
+    assert f"État 347{NNBSP}000{NBSP}€ 347{NNBSP}000{NBSP}€ 0{NBSP}€" in page
+    assert "2 actions changent ; 5 autres gardent les mêmes montants." in page
+    assert f"100{NNBSP}000{NBSP}€ → devient 80{NNBSP}000{NBSP}€" in page  # 1.1, each side
+    assert f"0{NBSP}€ → devient 20{NNBSP}000{NBSP}€" in page  # 1.3, only in this version
+    apparaitraient = page.split("Apparaîtraient (5)")[1].split("Resteraient")[0]
+    assert (
+        f"Action 1.1 : le budget prévisionnel du bilan 2023 indique 100{NNBSP}000{NBSP}€ pour "
+        f"l'État, le tableau en vigueur « {NON_RETENUE} » 80{NNBSP}000{NBSP}€ "
+        f"(écart +20{NNBSP}000{NBSP}€)." in apparaitraient
+    )
+    assert "Action 1.3 : le bilan 2023 n'en rend pas compte." in apparaitraient
+    disparaitraient = page.split("Ne seraient plus signalés (1)")[1]
+    assert f"Action 1.3 : absente du tableau en vigueur « {RETENUE} » (2023)" in disparaitraient
+    assert "Mettre en vigueur Annuler" in page
+    assert en_vigueur_2023() == [RETENUE]  # reading the page wrote nothing
+
+
+def test_la_confirmation_dit_quand_le_cofinancement_serait_rompu(finances):
+    from conventions.tableaux import nouvelle_version
+
+    utilisateur = finances.get("/").wsgi_request.user
+    copie = nouvelle_version(
+        tableau=retenue(), libelle="Variante État +500", utilisateur=utilisateur
+    )
+    copie.engagements.filter(action__code="3.3", financeur__slug="etat").update(montant=3000)
+    reponse = finances.get(url_confirmation(copie))
+    page = sans_balises(reponse.content.decode())
+    assert (
+        "Cofinancement non respecté : cette version enfreint la règle de cofinancement de la "
+        "convention. Tableau « Variante État +500 » (2023) : la collectivité engage "
+        f"347{NNBSP}000{NBSP}€, moins que les 347{NNBSP}500{NBSP}€ requis (100{NBSP}% des "
+        f"347{NNBSP}500{NBSP}€ de l'État) ; il manque 500{NBSP}€." in page
+    )
+    assert f"État 347{NNBSP}000{NBSP}€ 347{NNBSP}500{NBSP}€ +500{NBSP}€" in page
+    assert f"Total 694{NNBSP}000{NBSP}€ 694{NNBSP}500{NBSP}€ +500{NBSP}€" in page
+    assert "1 action change ; 5 autres gardent les mêmes montants." in page
+    assert (
+        f"Action 3.3, tableau « Variante État +500 » (2023) : la collectivité engage "
+        f"2{NNBSP}500{NBSP}€ pour 3{NNBSP}000{NBSP}€ de l'État, au lieu d'au moins "
+        f"3{NNBSP}000{NBSP}€ (100{NBSP}%)." in page.split("Apparaîtraient")[1]
+    )
+    # Confirmed as shown: the button sends the version it replaces.
+    assert f'name="remplace" value="{retenue().pk}"' in reponse.content.decode()
+    bascule = reverse("conventions:mettre_en_vigueur", args=[CALPA, copie.pk])
+    apres = finances.post(bascule, {"remplace": retenue().pk}, follow=True).content.decode()
+    assert "« Variante État +500 » est en vigueur pour 2023" in apres
+    assert en_vigueur_2023() == ["Variante État +500"]
+
+
+def test_une_confirmation_perimee_est_refusee(finances):
+    non_retenue = TableauEngagements.objects.get(libelle=NON_RETENUE)
+    ancienne = retenue().pk  # what the confirmation page showed
+    finances.post(reverse("conventions:mettre_en_vigueur", args=[CALPA, non_retenue.pk]))
+    variante = TableauEngagements.objects.get(libelle=RETENUE)
+    reponse = finances.post(
+        reverse("conventions:mettre_en_vigueur", args=[CALPA, variante.pk]),
+        {"remplace": ancienne + 1000},
+        follow=True,
+    )
+    page = html.unescape(reponse.content.decode())
+    assert (
+        f"Entre-temps, la version en vigueur de 2023 a changé (aujourd'hui : « {NON_RETENUE} ») "
+        ": rien n'a été modifié, relisez la confirmation." in page
+    )
+    assert reponse.redirect_chain[-1][0] == url_confirmation(variante)
+    assert en_vigueur_2023() == [NON_RETENUE]
+
+
+def test_rien_a_confirmer_pour_la_version_en_vigueur_ou_le_previsionnel(finances):
+    page = sans_balises(finances.get(url_confirmation(retenue())).content.decode())
+    assert "cette version est déjà en vigueur pour 2023 : rien à confirmer." in page
+    assert "Mettre en vigueur Annuler" not in page
+    previsionnel = TableauEngagements.objects.get(
+        convention__slug=CALPA, nature="previsionnel_bilan"
+    )
+    page = sans_balises(finances.get(url_confirmation(previsionnel)).content.decode())
+    assert "cette version ne peut pas être mise en vigueur. Le budget prévisionnel" in page
+    assert "Mettre en vigueur Annuler" not in page

@@ -93,3 +93,39 @@ def test_quitter_la_grille_avec_des_saisies_non_enregistrees_demande(instance, n
     page.get_by_role("button", name="Enregistrer le tableau").click()  # saving does not ask
     page.get_by_text("1 modifié(s)", exact=False).wait_for()
     assert dialogues == ["beforeunload"]
+
+
+def test_mettre_en_vigueur_demande_confirmation_et_tient_dans_un_telephone(instance, navigateur):
+    """The confirmation of « mettre en vigueur », at 390 and 1280 px: its totals (écart
+    included) and the amounts that change inside the screen, no serious axe violation; then
+    confirmed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conventions.models import TableauEngagements
+
+    page = navigateur
+    connecter(page, instance, "finances", "demo-finances-2026")
+    non_retenue = TableauEngagements.objects.get(libelle__contains="non retenue")
+    page.goto(f"{instance}{non_retenue.get_absolute_url()}")
+    page.get_by_role("link", name="Mettre cette version en vigueur…").click()
+    page.get_by_role("heading", name="Mettre en vigueur « Version Dijon", exact=False).wait_for()
+    for largeur in (390, 1280):
+        page.set_viewport_size({"width": largeur, "height": 900})
+        largeurs = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert largeurs[0] <= largeurs[1], largeurs
+        totaux = page.get_by_role("table", name="Totaux de 2023", exact=False)
+        ecart = totaux.locator("tfoot td.montant").last
+        action = page.locator("tbody tr").filter(has_text="1.1").locator("td.montant").last
+        for cellule, texte in ((ecart, "0\u00a0€"), (action, "80\u202f000\u00a0€")):
+            assert texte in cellule.inner_text()
+            cellule.scroll_into_view_if_needed()
+            boite = cellule.bounding_box()
+            assert boite["x"] >= 0 and boite["x"] + boite["width"] <= largeur, (largeur, boite)
+        violations = Axe().run(page).response["violations"]
+        assert [v["id"] for v in violations if v["impact"] in {"critical", "serious"}] == []
+        page.evaluate("window.scrollTo(0, 0)")
+        capture(page, f"confirmation-mise-en-vigueur-{largeur}")
+    page.get_by_role("button", name="Mettre en vigueur").click()
+    page.get_by_text("est en vigueur pour 2023", exact=False).wait_for()
+    non_retenue.refresh_from_db()
+    assert non_retenue.en_vigueur
