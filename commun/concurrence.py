@@ -16,13 +16,22 @@ def auteur(objet) -> str:
     return derniere.history_user.get_username()
 
 
-def message(objet, actuel, saisi, *, montant: bool = True) -> str:
+RECHARGER = "Rien n'a été enregistré : rechargez la page pour repartir de la valeur actuelle."
+
+
+def phrase(qui: str, actuel, saisi, *, montant: bool = True, suite: str = RECHARGER) -> str:
+    """« Modifié entre-temps par alice : la valeur est maintenant 90 000 € (votre saisie :
+    95 000 €). » and what to do next (``suite``)."""
     formater = euros if montant else nombre
-    return (
-        f"Modifié entre-temps par {auteur(objet)} : la valeur est maintenant "
-        f"{formater(actuel)} (votre saisie : {formater(saisi)}). Rien n'a été enregistré : "
-        "rechargez la page pour repartir de la valeur actuelle."
+    texte = (
+        f"Modifié entre-temps par {qui} : la valeur est maintenant {formater(actuel)} "
+        f"(votre saisie : {formater(saisi)})."
     )
+    return f"{texte} {suite}" if suite else texte
+
+
+def message(objet, actuel, saisi, *, montant: bool = True) -> str:
+    return phrase(auteur(objet), actuel, saisi, montant=montant)
 
 
 class VersionForm(forms.ModelForm):

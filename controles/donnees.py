@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction
 from conventions.models import (
@@ -38,9 +38,13 @@ class IndicateurLu(NamedTuple):
 
 
 class Donnees:
-    """A snapshot of the conventions to check and of everything their rules compare."""
+    """A snapshot of the conventions to check and of everything their rules compare.
 
-    def __init__(self, conventions, *, toutes_les_seances: bool = False):
+    With ``en_vigueur`` (a tableau), the snapshot reads that version as the one en vigueur of
+    its period, in place of the one that is: what the checks would find if it were put en
+    vigueur, computed without writing anything."""
+
+    def __init__(self, conventions, *, toutes_les_seances: bool = False, en_vigueur=None):
         self.conventions = list(conventions.select_related("territoire"))
         # A subquery, not a list of ids: with hundreds of conventions, a list would put as many
         # parameters in each of the queries below, and the driver spends its time on them.
@@ -49,6 +53,18 @@ class Donnees:
         self.financeurs = {f.pk: f for f in Financeur.objects.all()}
 
         self.tableaux = self._avec_convention(TableauEngagements.objects.filter(convention__in=ids))
+        vigueur = Q(tableau__en_vigueur=True)
+        if en_vigueur is not None:
+            periode = (en_vigueur.convention_id, en_vigueur.annee_debut, en_vigueur.annee_fin)
+            for tableau in self.tableaux:
+                if (tableau.convention_id, tableau.annee_debut, tableau.annee_fin) == periode:
+                    tableau.en_vigueur = tableau.pk == en_vigueur.pk
+            meme_periode = Q(
+                tableau__convention=periode[0],
+                tableau__annee_debut=periode[1],
+                tableau__annee_fin=periode[2],
+            )
+            vigueur = (vigueur & ~meme_periode) | Q(tableau=en_vigueur.pk)
         self._tableaux_par_convention = defaultdict(list)
         for tableau in self.tableaux:
             self._tableaux_par_convention[tableau.convention_id].append(tableau)
@@ -70,9 +86,7 @@ class Donnees:
         self.action_par_categorie = self._sommes(
             engagements, "tableau_id", "action_id", "financeur__categorie"
         )
-        self.action_en_vigueur = self._sommes(
-            engagements.filter(tableau__en_vigueur=True), "action_id"
-        )
+        self.action_en_vigueur = self._sommes(engagements.filter(vigueur), "action_id")
         self.totaux_imprimes = list(
             TotalImprime.objects.filter(tableau__convention__in=ids)
             .order_by()

@@ -400,7 +400,7 @@ class EngagementAdmin(
 
 
 @admin.register(TotalImprime)
-class TotalImprimeAdmin(NombresFrancaisMixin, TerritoireAdminMixin, admin.ModelAdmin):
+class TotalImprimeAdmin(NombresFrancaisMixin, TerritoireAdminMixin, SimpleHistoryAdmin):
     list_display = ["tableau", "financeur", "montant_affiche"]
     list_filter = ["financeur", "tableau__convention__territoire"]
     list_select_related = ["tableau__convention", "financeur"]

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from commun.historique import evolutions
 
-from .models import Action, Axe, Engagement, Financeur, TableauEngagements, somme
+from .models import Action, Axe, Engagement, Financeur, TableauEngagements, TotalImprime, somme
 
 ZERO = Decimal("0.00")
 
@@ -188,26 +188,44 @@ def annexe_vierge(tableau: TableauEngagements) -> Annexe:
 @dataclass
 class Grille:
     """The annex of a tableau as an editing grid: every action of the convention (so that one
-    can be added), the convention's financeurs, each cell's amount and version."""
+    can be added), the convention's financeurs, each cell's amount, the totals of the lines and
+    the totals printed in the signed document."""
 
     tableau: TableauEngagements
     financeurs: list[Financeur]
     lignes: list[Ligne]
-    # (action id, financeur id) → (montant, version) of the lines the tableau has
-    cellules: dict[tuple[int, int], tuple[Decimal, int]]
+    # (action id, financeur id) → montant of the lines the tableau has
+    cellules: dict[tuple[int, int], Decimal]
     totaux: list[Decimal]
+    # financeur id → the total printed in the document (none: the document prints none)
+    imprimes: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def totaux_imprimes(self) -> list[Decimal | None]:
+        return [self.imprimes.get(f.pk) for f in self.financeurs]
+
+    @property
+    def ecarts(self) -> list[Decimal | None]:
+        """Per financeur, the lines' total minus the printed one (None: no printed total)."""
+        return [
+            None if imprime is None else total - imprime
+            for total, imprime in zip(self.totaux, self.totaux_imprimes, strict=True)
+        ]
 
 
 def grille(tableau: TableauEngagements) -> Grille:
     structure = annexe_vierge(tableau)
     cellules = {
-        (action, financeur): (montant, version)
-        for action, financeur, montant, version in tableau.engagements.values_list(
-            "action", "financeur", "montant", "version"
+        (action, financeur): montant
+        for action, financeur, montant in tableau.engagements.values_list(
+            "action", "financeur", "montant"
         )
     }
+    imprimes = dict(
+        TotalImprime.objects.filter(tableau=tableau).values_list("financeur", "montant")
+    )
     financeurs = structure.financeurs
-    manquants = {f for _a, f in cellules} - {f.pk for f in financeurs}
+    manquants = ({f for _a, f in cellules} | set(imprimes)) - {f.pk for f in financeurs}
     if manquants:  # a line of a financeur the layout did not expect: show its column too
         financeurs = sorted(
             [*financeurs, *Financeur.objects.filter(pk__in=manquants)],
@@ -216,15 +234,18 @@ def grille(tableau: TableauEngagements) -> Grille:
     lignes = [ligne for ligne in structure.lignes if ligne.nature != "sous_total"]
     for ligne in lignes:
         if ligne.nature == "action":
-            ligne.montants = [
-                cellules.get((ligne.action.pk, f.pk), (None, None))[0] for f in financeurs
-            ]
+            ligne.montants = [cellules.get((ligne.action.pk, f.pk)) for f in financeurs]
     totaux = {
         ligne["financeur"]: ligne["total"]
         for ligne in tableau.engagements.values("financeur").annotate(total=somme("montant"))
     }
     return Grille(
-        tableau, financeurs, lignes, cellules, [totaux.get(f.pk, ZERO) for f in financeurs]
+        tableau,
+        financeurs,
+        lignes,
+        cellules,
+        [totaux.get(f.pk, ZERO) for f in financeurs],
+        imprimes,
     )
 
 
@@ -425,6 +446,114 @@ def comparer_bilan(bilan):
     )
 
 
+@dataclass
+class AvantApres:
+    """One amount before and after a version is put en vigueur."""
+
+    avant: Decimal
+    apres: Decimal
+
+    @property
+    def ecart(self) -> Decimal:
+        return self.apres - self.avant
+
+    @property
+    def change(self) -> bool:
+        return self.avant != self.apres
+
+
+@dataclass
+class ActionQuiChange:
+    action: Action
+    etat: AvantApres
+    collectivite: AvantApres
+    autres: AvantApres
+    avec_autres: bool = False  # whether the period has other financeurs (a column)
+
+    @property
+    def montants(self) -> list[AvantApres]:
+        """The columns of the page: État, collectivité (and the others when there are)."""
+        return [self.etat, self.collectivite] + ([self.autres] if self.avec_autres else [])
+
+
+@dataclass
+class Bascule:
+    """What « mettre en vigueur » changes in a period's amounts: the version en vigueur today
+    (None: none) and the candidate, their totals per side, and the actions whose amounts
+    differ (État, collectivité, other financeurs)."""
+
+    actuelle: TableauEngagements | None
+    candidate: TableauEngagements
+    etat: AvantApres
+    collectivite: AvantApres
+    autres: AvantApres
+    total: AvantApres
+    actions: list[ActionQuiChange]
+    actions_identiques: int
+
+    @property
+    def avec_autres(self) -> bool:
+        return bool(self.autres.avant or self.autres.apres)
+
+
+def _par_action_et_cote(tableau) -> dict[tuple[int, str], Decimal]:
+    """``{(action id, « etat » | « collectivite » | « autres »): total}`` of a tableau."""
+    if tableau is None:
+        return {}
+    sommes: dict[tuple[int, str], Decimal] = {}
+    for ligne in (
+        Engagement.objects.filter(tableau=tableau)
+        .values("action", "financeur__categorie")
+        .annotate(total=somme("montant"))
+        .order_by()
+    ):
+        categorie = ligne["financeur__categorie"]
+        cote = categorie if categorie in ("etat", "collectivite") else "autres"
+        cle = (ligne["action"], cote)
+        sommes[cle] = sommes.get(cle, ZERO) + ligne["total"]
+    return sommes
+
+
+def bascule(candidate: TableauEngagements, actuelle: TableauEngagements | None) -> Bascule:
+    """The confirmation of « mettre en vigueur »: ``actuelle`` replaced by ``candidate``."""
+    totaux = {
+        t.pk: t
+        for t in TableauEngagements.objects.filter(
+            pk__in=[candidate.pk] + ([actuelle.pk] if actuelle else [])
+        ).avec_totaux()
+    }
+
+    def cote(champ: str) -> AvantApres:
+        avant = getattr(totaux[actuelle.pk], champ) if actuelle else ZERO
+        return AvantApres(avant, getattr(totaux[candidate.pk], champ))
+
+    autres = cote("total_autres")
+    avant, apres = _par_action_et_cote(actuelle), _par_action_et_cote(candidate)
+    ids = {a for a, _cote in avant} | {a for a, _cote in apres}
+    lignes = []
+    for action in Action.objects.filter(pk__in=ids).order_by("ordre", "code"):
+        montants = [
+            AvantApres(avant.get((action.pk, c), ZERO), apres.get((action.pk, c), ZERO))
+            for c in ("etat", "collectivite", "autres")
+        ]
+        lignes.append(ActionQuiChange(action, *montants, bool(autres.avant or autres.apres)))
+    qui_changent = [
+        ligne
+        for ligne in lignes
+        if any(m.change for m in (ligne.etat, ligne.collectivite, ligne.autres))
+    ]
+    return Bascule(
+        actuelle,
+        candidate,
+        cote("total_etat"),
+        cote("total_collectivite"),
+        autres,
+        cote("total_general"),
+        qui_changent,
+        len(lignes) - len(qui_changent),
+    )
+
+
 def lignee(action: Action) -> list[Action]:
     """The action and those it continues or that continue it, oldest first."""
     chaine = [action]
@@ -506,3 +635,15 @@ def historique_des_engagements(filtre: dict):
         champ="montant",
         libelle=lambda h: f"{h.action.code} {h.financeur.nom}",
     )
+
+
+def historique_du_tableau(tableau: TableauEngagements, limite: int = 50):
+    """The changes of a tableau's amounts and of the totals its document prints, newest
+    first: « Total imprimé État : 347 000 € → 347 500 €, par finances, le … »."""
+    lignes = historique_des_engagements({"tableau_id": tableau.pk}) + evolutions(
+        TotalImprime.historique.filter(tableau_id=tableau.pk).select_related("financeur"),
+        champ="montant",
+        libelle=lambda h: f"Total imprimé {h.financeur.nom}",
+    )
+    lignes.sort(key=lambda e: e.quand, reverse=True)
+    return lignes[:limite]

@@ -31,6 +31,11 @@ urlpatterns = [
         name="nouvelle_version",
     ),
     path(
+        "conventions/<slug:slug>/tableaux/<int:pk>/mettre-en-vigueur/confirmation/",
+        views.confirmer_mise_en_vigueur,
+        name="confirmer_mise_en_vigueur",
+    ),
+    path(
         "conventions/<slug:slug>/tableaux/<int:pk>/mettre-en-vigueur/",
         views.mettre_en_vigueur,
         name="mettre_en_vigueur",

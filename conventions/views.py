@@ -161,9 +161,7 @@ def convention_detail(request, slug):
             "versions": versions,
             "annexe": annexe,
             "constats_du_tableau": constats_du_tableau,
-            "historique": selectors.historique_des_engagements({"tableau_id": tableau.pk})
-            if tableau
-            else [],
+            "historique": selectors.historique_du_tableau(tableau) if tableau else [],
             "resume_du_tableau": Resume.de(constats_du_tableau),
             "constats": constats,
             "resume": Resume.de(constats),
@@ -460,8 +458,10 @@ def _page_du_tableau(tableau) -> str:
 
 @login_required
 def modifier_tableau(request, slug, pk):
-    """The annex as one form: amounts typed the French way, saved together, a colleague's
-    change since the page was read refused with their value."""
+    """The annex as one form: amounts typed the French way and the totals printed in the
+    signed document, saved together. Only the cells this person changed are written; one a
+    colleague changed too since the page was read is refused with their value (409), the page
+    shown again with what this person typed."""
     from django.contrib import messages
     from django.shortcuts import redirect
 
@@ -479,12 +479,18 @@ def modifier_tableau(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             resultat = enregistrer_grille(
-                tableau=tableau, saisies=form.saisies(), utilisateur=request.user
+                tableau=tableau,
+                saisies=form.saisies(),
+                totaux=form.saisies_des_totaux(),
+                reprendre_les_totaux=form.cleaned_data["reprendre_les_totaux"],
+                utilisateur=request.user,
             )
         except Conflit as conflit:
-            conflits = conflit.messages
+            grille = selectors.grille(tableau)  # as it is now, the colleague's values in it
+            form = form.reprise(grille, conflit)
+            conflits = [(form[case.nom].id_for_label, str(case)) for case in conflit.cases]
         except ValidationError as refus_du_modele:  # e.g. its bilan transmitted meanwhile
-            conflits = refus_du_modele.messages
+            conflits = [(None, message) for message in refus_du_modele.messages]
         else:
             messages.success(request, f"Tableau « {tableau.libelle} » enregistré : {resultat}.")
             return redirect(_page_du_tableau(tableau))
@@ -501,6 +507,8 @@ def modifier_tableau(request, slug, pk):
                 for ligne in grille.lignes
             ],
             "conflits": conflits,
+            # What the page shows is not saved (a refusal): leaving it asks first.
+            "non_enregistre": request.method == "POST",
         },
         status=409 if conflits else 200,
     )
@@ -538,20 +546,58 @@ def nouvelle_version(request, slug, pk):
 
 
 @login_required
+def confirmer_mise_en_vigueur(request, slug, pk):
+    """Before « mettre en vigueur »: what changes (the version replaced, the totals per side
+    and the actions whose amounts differ) and what the checks would then say, the
+    cofinancement first. Reads only; the button posts to ``mettre_en_vigueur``."""
+    from django.http import HttpResponseNotAllowed
+
+    from controles.services import constats_de_la_mise_en_vigueur
+
+    from .tableaux import en_vigueur_de_la_periode, refus_de_mise_en_vigueur
+
+    tableau = _tableau_modifiable(request, slug, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    refus = None if tableau.en_vigueur else refus_de_mise_en_vigueur(tableau)
+    actuelle = en_vigueur_de_la_periode(tableau)
+    possible = not tableau.en_vigueur and refus is None
+    return render(
+        request,
+        "conventions/confirmer_mise_en_vigueur.html",
+        {
+            "convention": tableau.convention,
+            "tableau": tableau,
+            "refus": refus,
+            "possible": possible,
+            "bascule": selectors.bascule(tableau, actuelle) if possible else None,
+            "constats": constats_de_la_mise_en_vigueur(tableau) if possible else None,
+            "taux": tableau.convention.taux_cofinancement,
+        },
+    )
+
+
+@login_required
 def mettre_en_vigueur(request, slug, pk):
     from django.contrib import messages
     from django.http import HttpResponseNotAllowed
     from django.shortcuts import redirect
 
+    from .tableaux import PAS_ENCORE
     from .tableaux import mettre_en_vigueur as basculer
 
     tableau = _tableau_modifiable(request, slug, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    # The version en vigueur the confirmation showed: another put en vigueur since is refused.
+    lue = request.POST.get("remplace", None)
+    remplace_lue = PAS_ENCORE if lue is None else (int(lue) if lue.isdigit() else None)
     try:
-        anciens = basculer(tableau=tableau, utilisateur=request.user)
+        anciens = basculer(tableau=tableau, utilisateur=request.user, remplace_lue=remplace_lue)
     except ValidationError as refus:
         messages.error(request, " ".join(refus.messages))
+        if lue is not None:  # from the confirmation: show it again, as things are now
+            return redirect("conventions:confirmer_mise_en_vigueur", slug, tableau.pk)
         return redirect(_page_du_tableau(tableau))
     remplaces = ", ".join(f"« {t.libelle} »" for t in anciens)
     messages.success(

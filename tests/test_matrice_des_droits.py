@@ -26,6 +26,8 @@ REGLES = {
     "bilans:comparaison": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:modifier_tableau": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:nouvelle_version": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    # Reads only: what « mettre en vigueur » would change, and its button.
+    "conventions:confirmer_mise_en_vigueur": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     # POST only: a GET changes nothing.
     "conventions:mettre_en_vigueur": {AGENT: 403, FINANCES: 405, ADMIN: 405, AILLEURS: 404},
     # POST only; who may change a bilan's status is tested from its table (tests/bilans).

@@ -22,6 +22,7 @@ PAGES = [
     "/recherche/?q=Action",
     "/conventions/{slug}/tableaux/{tableau}/modifier/",
     "/conventions/{slug}/tableaux/{tableau}/nouvelle-version/",
+    "/conventions/{slug}/tableaux/{variante}/mettre-en-vigueur/confirmation/",
 ]
 
 
@@ -72,7 +73,8 @@ def test_requetes_independantes_de_la_taille(client_de, modele):
 
     def url(convention):
         tableau = convention.tableaux.get(en_vigueur=True).pk
-        return modele.format(slug=convention.slug, tableau=tableau)
+        variante = convention.tableaux.get(nature="variante").pk
+        return modele.format(slug=convention.slug, tableau=tableau, variante=variante)
 
     requetes(client, url(petite))  # warms the caches (content types…)
     avant = requetes(client, url(petite))

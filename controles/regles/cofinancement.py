@@ -71,4 +71,5 @@ def cofinancement(donnees: Donnees):
                         f"au lieu d'au moins {euros(requis_action)} ({pourcentage(taux)}).",
                         convention.pk,
                         annees_de(tableau),
+                        (tableau,),  # the version's page shows it too
                     )

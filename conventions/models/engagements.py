@@ -193,6 +193,8 @@ class TotalImprime(EcritureGardee, models.Model):
     montant = models.DecimalField("montant imprimé", **MONTANT)
 
     objects = ParCleNaturelle.from_queryset(RequetesGardees)()
+    # Finance officers update it from the grid (the signed document's figure): who and why.
+    historique = HistoricalRecords(verbose_name="historique du total imprimé")
 
     class Meta:
         verbose_name = "total imprimé"

@@ -1,5 +1,7 @@
 """Editing a tableau in the browser: the annex grid, a new version, « mettre en vigueur »."""
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -165,3 +167,258 @@ def test_la_page_de_la_convention_offre_les_trois_gestes_aux_finances(finances, 
     page = agent.get(f"/conventions/{CALPA}/").content.decode()
     assert "Modifier les montants" not in page
     assert agent.post(url_grille(retenue()), {}).status_code == 403
+
+
+# --- Two people on the same grid (issue: different cells, typed values kept) ----------------
+
+CHAMP = re.compile(r'<input type="(?:text|hidden)" name="([^"]+)"(?: value="([^"]*)")?')
+
+
+def champs_affiches(page: str) -> dict:
+    """The grid's inputs as the page shows them: what the browser would send back."""
+    return {nom: html.unescape(valeur or "") for nom, valeur in CHAMP.findall(page)}
+
+
+def test_deux_personnes_sur_des_cases_differentes_enregistrent_toutes_deux(finances):
+    tableau = retenue()
+    alice, bruno = donnees_de_la_grille(tableau), donnees_de_la_grille(tableau)
+    bruno[case(tableau, "3.3", "etat")] = "3 500"
+    assert finances.post(url_grille(tableau), bruno).status_code == 302
+    alice[case(tableau, "1.1", "etat")] = "90 000"
+    reponse = finances.post(url_grille(tableau), alice, follow=True)
+    assert reponse.redirect_chain[0][1] == 302  # not a 409 about 3.3, which Alice never touched
+    page = reponse.content.decode()
+    assert "0 montant(s) ajouté(s), 1 modifié(s), 0 supprimé(s)" in page
+    assert montant(tableau, "1.1", "etat") == Decimal("90000.00")
+    assert montant(tableau, "3.3", "etat") == Decimal("3500.00")  # Bruno's value stays
+    trace = tableau.engagements.get(action__code="3.3", financeur__slug="etat").historique
+    assert trace.count() == 2  # the baseline and Bruno's change: Alice's save left it alone
+
+
+def test_la_meme_case_changee_par_deux_est_refusee_et_les_saisies_restent(finances):
+    tableau = retenue()
+    alice, bruno = donnees_de_la_grille(tableau), donnees_de_la_grille(tableau)
+    bruno[case(tableau, "3.3", "etat")] = "3 500"
+    bruno[case(tableau, "3.2", "etat")] = "30 000"
+    assert finances.post(url_grille(tableau), bruno).status_code == 302
+    alice[case(tableau, "3.3", "etat")] = "3 000"
+    alice[case(tableau, "1.1", "etat")] = "90 000"
+    reponse = finances.post(url_grille(tableau), alice)
+    page = reponse.content.decode()
+    assert reponse.status_code == 409
+    assert "rien n'a été enregistré : un collègue a changé entre-temps une case" in page
+    assert (
+        f"3.3 — État : Modifié entre-temps par finances-0 : la valeur est maintenant "
+        f"3{NNBSP}500{NBSP}€ (votre saisie : 3{NNBSP}000{NBSP}€)." in page
+    )
+    assert montant(tableau, "1.1", "etat") == Decimal("100000.00")  # nothing written
+    affiches = champs_affiches(page)
+    assert affiches[case(tableau, "3.3", "etat")] == "3 000"  # what Alice typed…
+    assert affiches[case(tableau, "1.1", "etat")] == "90 000"
+    assert affiches[case(tableau, "3.2", "etat")] == "30000,00"  # …and Bruno's other change
+    # Saving the page as shown is now a deliberate choice: Alice's 3 000 replaces Bruno's.
+    assert finances.post(url_grille(tableau), affiches).status_code == 302
+    assert montant(tableau, "3.3", "etat") == Decimal("3000.00")
+    assert montant(tableau, "1.1", "etat") == Decimal("90000.00")
+    assert montant(tableau, "3.2", "etat") == Decimal("30000.00")
+
+
+def test_la_page_refusee_demande_avant_d_etre_quittee(finances):
+    tableau = retenue()
+    page = finances.get(url_grille(tableau)).content.decode()
+    assert 'data-non-enregistre="non"' in page
+    assert '<script src="/static/js/grille.js" defer></script>' in page
+    donnees = donnees_de_la_grille(tableau)
+    donnees[case(tableau, "3.1", "etat")] = "douze"
+    page = finances.post(url_grille(tableau), donnees).content.decode()
+    assert 'data-non-enregistre="oui"' in page  # typed, not saved: leaving asks first
+
+
+# --- The total printed in the signed document -----------------------------------------------
+
+
+def constats_des_totaux(client, tableau) -> list[str]:
+    page = client.get(tableau.get_absolute_url()).content.decode()
+    return [ligne for ligne in re.findall(r"<li>.*?</li>", page) if "mais ses lignes font" in ligne]
+
+
+def total_imprime(tableau, financeur):
+    return tableau.totaux_imprimes.get(financeur__slug=financeur).montant
+
+
+def test_le_total_imprime_se_met_a_jour_dans_la_grille(finances):
+    tableau = retenue()
+    page = finances.get(url_grille(tableau)).content.decode()
+    assert "Total imprimé (document signé) — État" in page  # each input labelled
+    assert "le total que le document signé imprime, tel qu'il y figure" in page
+    donnees = donnees_de_la_grille(tableau)
+    etat = Financeur.objects.get(slug="etat")
+    assert donnees[f"total_imprime_{etat.pk}"] == "347000,00"
+    donnees[case(tableau, "3.3", "etat")] = "3 000"
+    assert finances.post(url_grille(tableau), donnees).status_code == 302
+    assert constats_des_totaux(finances, tableau) == [
+        '<li><span class="constats-badge constats-erreur">erreur</span> Tableau « Version Dijon '
+        "Métropole retenue sur le Territoire Zéro Non Recours » (2023) : le total imprimé pour "
+        f"l&#x27;État est 347{NNBSP}000{NBSP}€, mais ses lignes font 347{NNBSP}500{NBSP}€ "
+        f"(écart +500{NBSP}€).</li>"
+    ]
+    page = finances.get(url_grille(tableau)).content.decode()
+    assert f"écart des lignes +500{NBSP}€" in page  # the grid says it next to the field
+
+    donnees = donnees_de_la_grille(tableau)
+    donnees[f"total_imprime_{etat.pk}"] = "347 500"
+    reponse = finances.post(url_grille(tableau), donnees, follow=True)
+    page = reponse.content.decode()
+    assert f"total imprimé État 347{NNBSP}000{NBSP}€ → 347{NNBSP}500{NBSP}€" in page
+    assert total_imprime(tableau, "etat") == Decimal("347500.00")
+    assert total_imprime(tableau, "dijon-metropole") == Decimal("347000.00")
+    assert constats_des_totaux(finances, tableau) == []
+    assert (
+        f"Total imprimé État : 347{NNBSP}000{NBSP}€ → 347{NNBSP}500{NBSP}€, par finances-0" in page
+    )  # in the version's history, with who and why
+    assert "(total imprimé saisi dans la grille)" in page
+
+
+def test_reprendre_le_total_des_lignes(finances):
+    tableau = retenue()
+    donnees = donnees_de_la_grille(tableau)
+    donnees[case(tableau, "3.3", "etat")] = "3 000"
+    donnees[case(tableau, "3.3", "dijon-metropole")] = "2 000,50"
+    donnees["reprendre_les_totaux"] = "on"
+    assert finances.post(url_grille(tableau), donnees).status_code == 302
+    assert total_imprime(tableau, "etat") == Decimal("347500.00")
+    assert total_imprime(tableau, "dijon-metropole") == Decimal("346500.50")
+    assert constats_des_totaux(finances, tableau) == []
+    trace = tableau.totaux_imprimes.get(financeur__slug="etat").historique.latest("history_date")
+    assert trace.history_change_reason == "total imprimé repris des lignes dans la grille"
+
+
+def test_un_total_imprime_change_par_un_collegue_est_un_conflit(finances):
+    tableau = retenue()
+    etat = Financeur.objects.get(slug="etat")
+    alice, bruno = donnees_de_la_grille(tableau), donnees_de_la_grille(tableau)
+    bruno[f"total_imprime_{etat.pk}"] = "347 100"
+    assert finances.post(url_grille(tableau), bruno).status_code == 302
+    alice[f"total_imprime_{etat.pk}"] = "347 200"
+    reponse = finances.post(url_grille(tableau), alice)
+    assert reponse.status_code == 409
+    assert (
+        f"Total imprimé — État : Modifié entre-temps par finances-0 : la valeur est maintenant "
+        f"347{NNBSP}100{NBSP}€ (votre saisie : 347{NNBSP}200{NBSP}€)."
+    ) in reponse.content.decode()
+    assert total_imprime(tableau, "etat") == Decimal("347100.00")
+
+
+# --- « Mettre cette version en vigueur » asks first -----------------------------------------
+
+
+def url_confirmation(tableau) -> str:
+    return reverse("conventions:confirmer_mise_en_vigueur", args=[CALPA, tableau.pk])
+
+
+def sans_balises(page: str) -> str:
+    """The page's text, as read: tags gone, runs of spaces as one (not the no-break ones)."""
+    return html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def en_vigueur_2023() -> list[str]:
+    return list(
+        TableauEngagements.objects.filter(
+            convention__slug=CALPA, annee_debut=2023, annee_fin=2023, en_vigueur=True
+        ).values_list("libelle", flat=True)
+    )
+
+
+RETENUE = "Version Dijon Métropole retenue sur le Territoire Zéro Non Recours"
+NON_RETENUE = "Version Dijon Métropole non retenue sur le Territoire Zéro Non Recours"
+
+
+def test_la_confirmation_dit_ce_qui_change_et_les_constats_sans_rien_ecrire(finances):
+    non_retenue = TableauEngagements.objects.get(libelle=NON_RETENUE)
+    lien = finances.get(non_retenue.get_absolute_url()).content.decode()
+    assert f'href="{url_confirmation(non_retenue)}">Mettre cette version en vigueur…</a>' in lien
+    reponse = finances.get(url_confirmation(non_retenue))
+    page = sans_balises(reponse.content.decode())
+    assert f"En vigueur aujourd'hui « {RETENUE} » Le serait à la place « {NON_RETENUE} »" in page
+    assert (
+        f"Cofinancement respecté : la collectivité engagerait 347{NNBSP}000{NBSP}€ pour "
+        f"347{NNBSP}000{NBSP}€ de l'État (au moins 100{NBSP}% requis)." in page
+    )
+    assert f"État 347{NNBSP}000{NBSP}€ 347{NNBSP}000{NBSP}€ 0{NBSP}€" in page
+    assert "2 actions changent ; 5 autres gardent les mêmes montants." in page
+    assert f"100{NNBSP}000{NBSP}€ → devient 80{NNBSP}000{NBSP}€" in page  # 1.1, each side
+    assert f"0{NBSP}€ → devient 20{NNBSP}000{NBSP}€" in page  # 1.3, only in this version
+    apparaitraient = page.split("Apparaîtraient (5)")[1].split("Resteraient")[0]
+    assert (
+        f"Action 1.1 : le budget prévisionnel du bilan 2023 indique 100{NNBSP}000{NBSP}€ pour "
+        f"l'État, le tableau en vigueur « {NON_RETENUE} » 80{NNBSP}000{NBSP}€ "
+        f"(écart +20{NNBSP}000{NBSP}€)." in apparaitraient
+    )
+    assert "Action 1.3 : le bilan 2023 n'en rend pas compte." in apparaitraient
+    disparaitraient = page.split("Ne seraient plus signalés (1)")[1]
+    assert f"Action 1.3 : absente du tableau en vigueur « {RETENUE} » (2023)" in disparaitraient
+    assert "Mettre en vigueur Annuler" in page
+    assert en_vigueur_2023() == [RETENUE]  # reading the page wrote nothing
+
+
+def test_la_confirmation_dit_quand_le_cofinancement_serait_rompu(finances):
+    from conventions.tableaux import nouvelle_version
+
+    utilisateur = finances.get("/").wsgi_request.user
+    copie = nouvelle_version(
+        tableau=retenue(), libelle="Variante État +500", utilisateur=utilisateur
+    )
+    copie.engagements.filter(action__code="3.3", financeur__slug="etat").update(montant=3000)
+    reponse = finances.get(url_confirmation(copie))
+    page = sans_balises(reponse.content.decode())
+    assert (
+        "Cofinancement non respecté : cette version enfreint la règle de cofinancement de la "
+        "convention. Tableau « Variante État +500 » (2023) : la collectivité engage "
+        f"347{NNBSP}000{NBSP}€, moins que les 347{NNBSP}500{NBSP}€ requis (100{NBSP}% des "
+        f"347{NNBSP}500{NBSP}€ de l'État) ; il manque 500{NBSP}€." in page
+    )
+    assert f"État 347{NNBSP}000{NBSP}€ 347{NNBSP}500{NBSP}€ +500{NBSP}€" in page
+    assert f"Total 694{NNBSP}000{NBSP}€ 694{NNBSP}500{NBSP}€ +500{NBSP}€" in page
+    assert "1 action change ; 5 autres gardent les mêmes montants." in page
+    assert (
+        f"Action 3.3, tableau « Variante État +500 » (2023) : la collectivité engage "
+        f"2{NNBSP}500{NBSP}€ pour 3{NNBSP}000{NBSP}€ de l'État, au lieu d'au moins "
+        f"3{NNBSP}000{NBSP}€ (100{NBSP}%)." in page.split("Apparaîtraient")[1]
+    )
+    # Confirmed as shown: the button sends the version it replaces.
+    assert f'name="remplace" value="{retenue().pk}"' in reponse.content.decode()
+    bascule = reverse("conventions:mettre_en_vigueur", args=[CALPA, copie.pk])
+    apres = finances.post(bascule, {"remplace": retenue().pk}, follow=True).content.decode()
+    assert "« Variante État +500 » est en vigueur pour 2023" in apres
+    assert en_vigueur_2023() == ["Variante État +500"]
+
+
+def test_une_confirmation_perimee_est_refusee(finances):
+    non_retenue = TableauEngagements.objects.get(libelle=NON_RETENUE)
+    ancienne = retenue().pk  # what the confirmation page showed
+    finances.post(reverse("conventions:mettre_en_vigueur", args=[CALPA, non_retenue.pk]))
+    variante = TableauEngagements.objects.get(libelle=RETENUE)
+    reponse = finances.post(
+        reverse("conventions:mettre_en_vigueur", args=[CALPA, variante.pk]),
+        {"remplace": ancienne + 1000},
+        follow=True,
+    )
+    page = html.unescape(reponse.content.decode())
+    assert (
+        f"Entre-temps, la version en vigueur de 2023 a changé (aujourd'hui : « {NON_RETENUE} ») "
+        ": rien n'a été modifié, relisez la confirmation." in page
+    )
+    assert reponse.redirect_chain[-1][0] == url_confirmation(variante)
+    assert en_vigueur_2023() == [NON_RETENUE]
+
+
+def test_rien_a_confirmer_pour_la_version_en_vigueur_ou_le_previsionnel(finances):
+    page = sans_balises(finances.get(url_confirmation(retenue())).content.decode())
+    assert "cette version est déjà en vigueur pour 2023 : rien à confirmer." in page
+    assert "Mettre en vigueur Annuler" not in page
+    previsionnel = TableauEngagements.objects.get(
+        convention__slug=CALPA, nature="previsionnel_bilan"
+    )
+    page = sans_balises(finances.get(url_confirmation(previsionnel)).content.decode())
+    assert "cette version ne peut pas être mise en vigueur. Le budget prévisionnel" in page
+    assert "Mettre en vigueur Annuler" not in page
