@@ -1,11 +1,13 @@
 """A bilan's life, from preparation to validation: the one table of who may move it where.
 
 The collectivité fills its bilan, records the council's deliberation and transmits it to the
-préfet; from then on its figures are read-only to the collectivité. The État's services send
-it back « à compléter » (a comment is required: it is what the collectivité has to do) or
-validate it. Every change of status goes through :func:`appliquer`, which checks the table,
-writes the status with its comment into the bilan's history (the timeline reads it back) and
-tells the État's reviewers when a bilan arrives.
+préfet (both on the dates it enters); from then on its figures are read-only to the collectivité.
+The État's services send it back « à compléter » (a comment is required: it is what the
+collectivité has to do) or validate it. Two corrections sit in the same table: the transmission
+date, corrected with a reason by who transmits (or an administrator), and a validated bilan
+reopened « à compléter » with a reason by an administrator. Every move goes through
+:func:`appliquer`, which checks the table, writes the status or date with its comment into the
+bilan's history (the timeline reads it back) and tells the État's reviewers when a bilan arrives.
 """
 
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from commun.formats import date_longue
 from comptes import droits, roles
 from comptes.acces import cote_de
 
@@ -22,32 +25,40 @@ from .models import Bilan
 
 Statut = Bilan.Statut
 ETAT, COLLECTIVITE = "etat", "collectivite"
-COTES = {ETAT: "services de l'État", COLLECTIVITE: "collectivité"}
 
 
 @dataclass(frozen=True)
 class Transition:
-    """One move of the table. Who may make it: a side (the profile's) and a Django permission
-    (``comptes/droits.py``), which ``roles`` names as the roles grant it, for the messages."""
+    """One move of the table. Who may make it: a side (the profile's; ``None``: either) and a
+    Django permission (``comptes/droits.py``), or else ``aussi``, a permission that grants it
+    from either side; ``roles`` names who holds them, for the messages."""
 
     nom: str
     libelle: str  # the button
     depuis: frozenset
-    vers: str
-    cote: str
+    vers: str | None  # None: the status stays (a correction)
+    cote: str | None
     roles: frozenset
     permission: str
     commentaire_obligatoire: bool = False
+    # The label of the required comment, and what the refusal says when it is missing.
+    commentaire_libelle: str = ""
+    commentaire_manquant: str = ""
     date_deliberation_requise: bool = False
+    date_transmission: bool = False  # the form asks the date of transmission
+    aussi: str | None = None
+    correction: bool = False  # not a step of the cycle: it corrects what the cycle recorded
 
     @property
     def qui(self) -> str:
-        noms = ", ".join(sorted(roles.LIBELLES[r] for r in self.roles))
-        return f"{COTES[self.cote]} ({noms})"
+        noms = " et ".join(sorted(roles.LIBELLES[r] for r in self.roles))
+        qui = f"{noms} {DE_COTE[self.cote]}" if self.cote else noms
+        return qui + (", ou à un administrateur" if self.aussi else "")
 
 
 REMPLISSENT = frozenset({roles.AGENT, roles.ADMINISTRATEUR})
 EXAMINENT = frozenset({roles.AGENT, roles.FINANCES, roles.ADMINISTRATEUR})
+DE_COTE = {ETAT: "des services de l'État", COLLECTIVITE: "de la collectivité"}
 
 TRANSITIONS = (
     Transition(
@@ -68,6 +79,7 @@ TRANSITIONS = (
         COLLECTIVITE,
         REMPLISSENT,
         droits.REMPLIR_LES_BILANS,
+        date_transmission=True,
     ),
     Transition(
         "renvoyer",
@@ -78,6 +90,9 @@ TRANSITIONS = (
         EXAMINENT,
         droits.EXAMINER_LES_BILANS,
         commentaire_obligatoire=True,
+        commentaire_libelle="Ce que la collectivité doit compléter",
+        commentaire_manquant="« Renvoyer à compléter » demande un commentaire : dites à la "
+        "collectivité ce qu'elle doit compléter.",
     ),
     Transition(
         "valider",
@@ -88,6 +103,36 @@ TRANSITIONS = (
         EXAMINENT,
         droits.EXAMINER_LES_BILANS,
     ),
+    Transition(
+        "corriger_transmission",
+        "Corriger la date de transmission",
+        frozenset({Statut.TRANSMIS, Statut.A_COMPLETER, Statut.VALIDE}),
+        None,
+        COLLECTIVITE,
+        REMPLISSENT,
+        droits.REMPLIR_LES_BILANS,
+        commentaire_obligatoire=True,
+        commentaire_libelle="Motif de la correction",
+        commentaire_manquant="« Corriger la date de transmission » demande un motif : dites "
+        "pourquoi la date change.",
+        date_transmission=True,
+        aussi=droits.CORRIGER_LE_SUIVI,
+        correction=True,
+    ),
+    Transition(
+        "rouvrir",
+        "Rouvrir le bilan",
+        frozenset({Statut.VALIDE}),
+        Statut.A_COMPLETER,
+        None,
+        frozenset({roles.ADMINISTRATEUR}),
+        droits.CORRIGER_LE_SUIVI,
+        commentaire_obligatoire=True,
+        commentaire_libelle="Motif de la réouverture : ce que la collectivité doit compléter",
+        commentaire_manquant="« Rouvrir le bilan » demande un motif : dites pourquoi le bilan "
+        "validé est rouvert et ce que la collectivité doit compléter.",
+        correction=True,
+    ),
 )
 PAR_NOM = {t.nom: t for t in TRANSITIONS}
 
@@ -96,16 +141,21 @@ class TransitionRefusee(Exception):
     """The reason, in French, a change of status was refused; nothing was written."""
 
 
+def autorise(utilisateur, transition: Transition) -> bool:
+    """Whether this user's side and permissions allow the move, whatever the bilan's status."""
+    if transition.cote in (None, cote_de(utilisateur)) and droits.peut(
+        utilisateur, transition.permission
+    ):
+        return True
+    return transition.aussi is not None and droits.peut(utilisateur, transition.aussi)
+
+
 def peut(utilisateur, transition: Transition, bilan: Bilan) -> bool:
-    return (
-        bilan.statut in transition.depuis
-        and cote_de(utilisateur) == transition.cote
-        and droits.peut(utilisateur, transition.permission)
-    )
+    return bilan.statut in transition.depuis and autorise(utilisateur, transition)
 
 
 def possibles(utilisateur, bilan: Bilan) -> list[Transition]:
-    """The buttons this user sees on this bilan."""
+    """The buttons this user sees on this bilan (the steps, then the corrections)."""
     return [t for t in TRANSITIONS if peut(utilisateur, t, bilan)]
 
 
@@ -148,11 +198,22 @@ def motif_du_refus(utilisateur, transition: Transition, bilan: Bilan) -> str | N
             f"« {transition.libelle} » est impossible : le bilan {bilan.annee} est « {statut} », "
             f"il faudrait qu'il soit {depuis}."
         )
-    if cote_de(utilisateur) != transition.cote or not droits.peut(
-        utilisateur, transition.permission
-    ):
+    if not autorise(utilisateur, transition):
         return f"« {transition.libelle} » revient aux {transition.qui}, pas à votre compte."
     return None
+
+
+def _verifier_la_transmission(quand: date, bilan: Bilan, aujourdhui: date) -> None:
+    if quand > aujourdhui:
+        raise TransitionRefusee(
+            f"La date de transmission au préfet ({quand:%d/%m/%Y}) est dans le futur."
+        )
+    if bilan.date_deliberation and quand < bilan.date_deliberation:
+        raise TransitionRefusee(
+            f"La date de transmission au préfet ({quand:%d/%m/%Y}) précède la délibération du "
+            f"conseil ({bilan.date_deliberation:%d/%m/%Y}) : un bilan est transmis une fois "
+            "délibéré."
+        )
 
 
 @transaction.atomic
@@ -163,9 +224,11 @@ def appliquer(
     *,
     commentaire: str = "",
     date_deliberation: date | None = None,
+    date_transmission: date | None = None,
     aujourdhui: date | None = None,
 ) -> Transition:
-    """Move the bilan, or raise :class:`TransitionRefusee` having written nothing."""
+    """Move (or correct) the bilan, or raise :class:`TransitionRefusee` having written nothing.
+    The dates are the ones entered; a transmission without one is dated of the day."""
     transition = PAR_NOM.get(nom)
     if transition is None:
         raise TransitionRefusee(f"Changement de statut inconnu : « {nom} ».")
@@ -179,10 +242,7 @@ def appliquer(
         raise TransitionRefusee(motif)
     commentaire = commentaire.strip()
     if transition.commentaire_obligatoire and not commentaire:
-        raise TransitionRefusee(
-            f"« {transition.libelle} » demande un commentaire : dites à la collectivité ce "
-            "qu'elle doit compléter."
-        )
+        raise TransitionRefusee(transition.commentaire_manquant)
     aujourdhui = aujourdhui or timezone.localdate()
     if transition.date_deliberation_requise:
         date_deliberation = date_deliberation or bilan.date_deliberation
@@ -193,9 +253,19 @@ def appliquer(
                 f"La date de la délibération ({date_deliberation:%d/%m/%Y}) est dans le futur."
             )
         bilan.date_deliberation = date_deliberation
-    if transition.vers == Statut.TRANSMIS:
-        bilan.date_transmission = aujourdhui
-    bilan.statut = transition.vers
+    if transition.date_transmission:
+        if date_transmission is None and transition.correction:
+            raise TransitionRefusee("Indiquez la date de transmission au préfet.")
+        date_transmission = date_transmission or aujourdhui
+        _verifier_la_transmission(date_transmission, bilan, aujourdhui)
+        if transition.correction and date_transmission == bilan.date_transmission:
+            raise TransitionRefusee(
+                f"La date de transmission au préfet est déjà le {date_longue(date_transmission)}"
+                " : rien à corriger."
+            )
+        bilan.date_transmission = date_transmission
+    if transition.vers is not None:
+        bilan.statut = transition.vers
     bilan._change_reason = commentaire
     bilan._history_user = utilisateur  # also when called outside a request (tests, commands)
     bilan.save()
@@ -208,7 +278,7 @@ def appliquer(
 
 def attente(bilan: Bilan) -> str:
     """Who acts next, and how, read from the table."""
-    suivantes = [t for t in TRANSITIONS if bilan.statut in t.depuis]
+    suivantes = [t for t in TRANSITIONS if bilan.statut in t.depuis and not t.correction]
     if not suivantes:
         return "Bilan validé : il n'y a plus rien à faire."
     qui = {COLLECTIVITE: "la collectivité", ETAT: "les services de l'État"}[suivantes[0].cote]
@@ -218,39 +288,99 @@ def attente(bilan: Bilan) -> str:
 
 @dataclass(frozen=True)
 class Etape:
-    quand: object  # datetime
+    """One line of the timeline: a change of status, or a correction of the transmission date
+    (``intitule`` says which; ``avant`` and ``apres`` are then dates)."""
+
+    quand: object  # datetime: when it was recorded
     qui: str
     avant: str
     apres: str
     commentaire: str
+    le: date | None = None  # the date entered for it (deliberation, transmission), if any
+    intitule: str = ""  # « Bilan rouvert », « Date de transmission corrigée »; empty: a step
+    nom: str = ""  # the transition
+
+    @property
+    def saisie_un_autre_jour(self) -> bool:
+        """The date entered is not the day it was recorded: the timeline says both."""
+        return self.le is not None and self.le != timezone.localtime(self.quand).date()
+
+
+def _transition_de(avant: str, apres: str) -> Transition | None:
+    return next((t for t in TRANSITIONS if avant in t.depuis and t.vers == apres), None)
 
 
 def chronologie(bilan: Bilan) -> list[Etape]:
-    """Every change of status, oldest first, read from the bilan's history."""
-    precedent, etapes = None, []
+    """Every change of status and every correction of the transmission date, oldest first,
+    read from the bilan's history. A deliberation and a transmission are dated as entered."""
+    precedente, etapes = None, []
     for version in bilan.historique.order_by("history_date", "history_id").select_related(
         "history_user"
     ):
-        if precedent is not None and version.statut != precedent:
+        if precedente is not None:
             utilisateur = version.history_user
-            etapes.append(
-                Etape(
-                    version.history_date,
-                    (utilisateur.get_full_name() or utilisateur.username)
-                    if utilisateur
-                    else "import ou commande",
-                    Statut(precedent).label,
-                    Statut(version.statut).label,
-                    version.history_change_reason or "",
-                )
+            qui = (
+                (utilisateur.get_full_name() or utilisateur.username)
+                if utilisateur
+                else "import ou commande"
             )
-        precedent = version.statut
+            commentaire = version.history_change_reason or ""
+            if version.statut != precedente.statut:
+                transition = _transition_de(precedente.statut, version.statut)
+                le = {
+                    Statut.DELIBERE: version.date_deliberation,
+                    Statut.TRANSMIS: version.date_transmission,
+                }.get(version.statut)
+                etapes.append(
+                    Etape(
+                        version.history_date,
+                        qui,
+                        Statut(precedente.statut).label,
+                        Statut(version.statut).label,
+                        commentaire,
+                        le,
+                        "Bilan rouvert" if transition and transition.nom == "rouvrir" else "",
+                        transition.nom if transition else "",
+                    )
+                )
+            elif version.date_transmission != precedente.date_transmission:
+                etapes.append(
+                    Etape(
+                        version.history_date,
+                        qui,
+                        date_longue(precedente.date_transmission),
+                        date_longue(version.date_transmission),
+                        commentaire,
+                        intitule="Date de transmission corrigée",
+                        nom="corriger_transmission",
+                    )
+                )
+        precedente = version
     return etapes
+
+
+def dernier_renvoi(etapes: list[Etape]) -> Etape | None:
+    """The step that made the bilan « à compléter » (sent back, or reopened), if it is."""
+    return next((e for e in reversed(etapes) if e.apres == Statut.A_COMPLETER.label), None)
+
+
+def encore_a_traiter(constats) -> list:
+    """The constats « À traiter » lists: not those of a validated bilan, whose cycle is over
+    (nothing changes it short of reopening it); they stay on its page."""
+    return [
+        constat
+        for constat in constats
+        if not any(
+            isinstance(objet, Bilan) and objet.statut == Statut.VALIDE
+            for objet in (constat.objet, *constat.lies)
+        )
+    ]
 
 
 def a_traiter(utilisateur, conventions) -> list[Bilan]:
     """The bilans waiting for this user's side: transmitted ones for the État's reviewers,
-    sent back ones for the collectivité (with the État's comment, read in one query)."""
+    sent back (or reopened) ones for the collectivité, with the comment and who wrote it, read
+    in one query."""
     cote = cote_de(utilisateur)
     statut = Statut.TRANSMIS if cote == ETAT else Statut.A_COMPLETER
     bilans = list(
@@ -259,12 +389,22 @@ def a_traiter(utilisateur, conventions) -> list[Bilan]:
         .order_by("date_transmission", "convention__intitule", "annee")
     )
     if statut == Statut.A_COMPLETER and bilans:
-        renvois = Bilan.historique.filter(
-            id__in=[b.pk for b in bilans], statut=Statut.A_COMPLETER
-        ).order_by("history_date")
-        derniers = {r.id: r for r in renvois}
+        versions = (
+            Bilan.historique.filter(id__in=[b.pk for b in bilans])
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        renvois, precedents = {}, {}
+        for version in versions:
+            avant = precedents.get(version.id)
+            if version.statut == Statut.A_COMPLETER and avant not in (None, Statut.A_COMPLETER):
+                renvois[version.id] = (version, avant)
+            precedents[version.id] = version.statut
         for bilan in bilans:
-            renvoi = derniers.get(bilan.pk)
+            renvoi, avant = renvois.get(bilan.pk, (None, None))
             bilan.renvoi = renvoi.history_change_reason if renvoi else ""
             bilan.renvoye_le = renvoi.history_date if renvoi else None
+            bilan.rouvert = avant == Statut.VALIDE
+            auteur = renvoi.history_user if renvoi else None
+            bilan.rouvert_par = (auteur.get_full_name() or auteur.username) if auteur else ""
     return bilans

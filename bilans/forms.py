@@ -94,17 +94,25 @@ class MesuresForm(forms.Form):
         return {i: self.cleaned_data.get(self.nom(i)) for i in self.indicateurs}
 
 
-class ChangementDeStatutForm(forms.Form):
-    """One change of status of a bilan: the comment and the deliberation's date it may need."""
-
-    transition = forms.CharField(widget=forms.HiddenInput)
-    date_deliberation = forms.DateField(
-        label="Date de la délibération du conseil",
+def _champ_date(libelle: str) -> forms.DateField:
+    """A date as the browser's date picker sends it, or typed « 20/03/2024 »; an unreadable
+    one is refused naming the field."""
+    return forms.DateField(
+        label=libelle,
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Date illisible : écrivez-la JJ/MM/AAAA."},
+        error_messages={"invalid": f"{libelle} illisible : écrivez-la JJ/MM/AAAA."},
     )
+
+
+class ChangementDeStatutForm(forms.Form):
+    """One move of a bilan's cycle (``cycle.TRANSITIONS``): the comment and the dates it may
+    need (deliberation; transmission, the day itself when left empty)."""
+
+    transition = forms.CharField(widget=forms.HiddenInput)
+    date_deliberation = _champ_date("Date de la délibération du conseil")
+    date_transmission = _champ_date("Date de transmission au préfet")
     commentaire = forms.CharField(
         label="Commentaire",
         required=False,

@@ -3,9 +3,10 @@
 Once the collectivité transmits its bilan to the préfet (and after the État validates it), the
 figures it sent no longer change, whoever writes and however: the bilan's own amounts and texts,
 its per-action reports, the values of its indicators, the indicators it measured and its budget
-prévisionnel (the tableau, its lines and its printed totals). Only the cycle moves the bilan
-(``cycle.py``): « renvoyer à compléter » unfreezes it, and changing its status is all a frozen
-bilan accepts.
+prévisionnel (the tableau, its lines and its printed totals). The freeze follows the status
+alone, and only the cycle moves the bilan (``cycle.py``): « renvoyer à compléter », and
+« rouvrir » a validated bilan, unfreeze it; its status and transmission date (corrected with a
+motif) are all a frozen bilan accepts.
 
 The rule is asked by the models themselves (``garder()``, ``commun/ecritures.py``) on every
 save, delete and bulk write, and by ``clean()`` so that forms and the loader show it as an error;

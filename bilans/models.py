@@ -77,6 +77,12 @@ class Bilan(EcritureGardee, models.Model):
         verbose_name = "bilan"
         verbose_name_plural = "bilans"
         ordering = ["convention", "-annee"]
+        permissions = [
+            (
+                "corriger_suivi_bilan",
+                "Peut rouvrir un bilan validé et corriger sa date de transmission",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["convention", "annee"],
@@ -179,6 +185,10 @@ class RapportAction(EcritureGardee, models.Model):
     natural_key.dependencies = ["bilans.bilan", "conventions.action"]
 
     def clean(self):
+        # Browsers send a textarea's line breaks as CR LF: kept as loaded (LF), from the page
+        # as from the admin, so that saving an action without touching its compte rendu does
+        # not change it (nor list it in the history).
+        self.texte = self.texte.replace("\r\n", "\n")
         self.verifier_l_ecriture()
 
     @classmethod

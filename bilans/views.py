@@ -5,13 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from commun.formats import date_longue
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
 from comptes.acces import conventions_de
-from comptes.droits import REMPLIR_LES_BILANS, exiger, peut, peut_exporter
+from comptes.droits import REMPLIR_LES_BILANS, exiger, peut, peut_telecharger_le_bilan
 from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
 from conventions import selectors
@@ -20,7 +22,7 @@ from conventions.models import Convention
 from . import cycle, gel
 from .forms import ChangementDeStatutForm, MesuresForm, RapportActionForm
 from .models import Bilan, Indicateur, Mesure, RapportAction
-from .selectors import historique_des_mesures
+from .selectors import historique_du_bilan
 from .services import enregistrer_rapport
 
 
@@ -145,6 +147,8 @@ def bilan_detail(request, slug, annee):
             ligne["valeur"] is None for ligne in section["indicateurs"]
         )
     constats = constats_de(bilan, controler(Convention.objects.filter(pk=bilan.convention_id)))
+    possibles = cycle.possibles(request.user, bilan)
+    chronologie = cycle.chronologie(bilan)
     return render(
         request,
         "bilans/bilan.html",
@@ -154,11 +158,14 @@ def bilan_detail(request, slug, annee):
             "sections": sections,
             "peut_remplir": peut_remplir,
             "verrou": verrou(bilan) if cycle.remplit_les_bilans(request.user) else "",
-            "transitions": cycle.possibles(request.user, bilan),
-            "chronologie": cycle.chronologie(bilan),
+            "transitions": [t for t in possibles if not t.correction],
+            "corrections": [t for t in possibles if t.correction],
+            "aujourdhui": timezone.localdate(),
+            "chronologie": chronologie,
+            "renvoi": cycle.dernier_renvoi(chronologie),
             "attente": cycle.attente(bilan),
-            "peut_exporter": peut_exporter(request.user),
-            "historique": historique_des_mesures({"bilan_id": bilan.pk}),
+            "peut_telecharger": peut_telecharger_le_bilan(request.user),
+            "historique": historique_du_bilan(bilan),
             "constats": constats,
             "resume": Resume.de(constats),
             "erreurs": erreurs,
@@ -207,12 +214,17 @@ def changer_statut(request, slug, annee):
             nom,
             commentaire=form.cleaned_data["commentaire"],
             date_deliberation=form.cleaned_data["date_deliberation"],
+            date_transmission=form.cleaned_data["date_transmission"],
         )
     except cycle.TransitionRefusee as refus:
         messages.error(request, str(refus))
         return redirect(retour)
     bilan.refresh_from_db()
-    messages.success(request, f"{transition.libelle} : fait. {verrou(bilan) or statut_de(bilan)}")
+    if transition.vers is None:
+        suite = f"Transmission au préfet le {date_longue(bilan.date_transmission)}."
+    else:
+        suite = verrou(bilan) or statut_de(bilan)
+    messages.success(request, f"{transition.libelle} : fait. {suite}")
     return redirect(retour)
 
 
@@ -222,7 +234,7 @@ def classeur_du_bilan(request, slug, annee):
 
     from conventions.classeurs.export import classeur_du_bilan as classeur
 
-    exiger(peut_exporter(request.user))
+    exiger(peut_telecharger_le_bilan(request.user))
     bilan = _bilan(request, slug, annee)
     reponse = HttpResponse(
         classeur(bilan),
@@ -239,7 +251,7 @@ def comparaison_bilan(request, slug, annee):
     comparaisons = [ligne["comparaison"] for ligne in lignes]
     format_ = request.GET.get("export")
     if format_ in {"csv", "xlsx"}:
-        exiger(peut_exporter(request.user))
+        exiger(peut_telecharger_le_bilan(request.user))
         entetes = [
             "Code",
             "Intitulé",
@@ -282,7 +294,7 @@ def comparaison_bilan(request, slug, annee):
             "masquer_identiques": masquer,
             "total": selectors.total_comparaison(comparaisons),
             "graphique": barres([c.code for c in comparaisons], series),
-            "peut_exporter": peut_exporter(request.user),
+            "peut_telecharger": peut_telecharger_le_bilan(request.user),
             "retour": reverse("bilans:detail", args=[slug, annee]),
         },
     )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from commun.formats import date_longue, euros, nombre
+from commun.formats import couper_aux_mots, date_longue, euros, nombre
 
 TYPES = {"+": "ajout", "~": "modification", "-": "suppression"}
 SOCLE = "chargement initial"  # the first line of loaded objects: a baseline, not a change
@@ -38,12 +38,23 @@ class Evolution:
         return texte + (f" ({self.raison})" if self.raison else "")
 
 
-def evolutions(historiques, *, champ: str, libelle, montant: bool = True, limite: int = 50):
-    """The changes of ``champ`` in these historical rows, newest first (one query)."""
+def evolutions(
+    historiques,
+    *,
+    champ: str,
+    libelle,
+    montant: bool = True,
+    formater=None,
+    texte: bool = False,
+    limite: int = 50,
+):
+    """The changes of ``champ`` in these historical rows, newest first (one query). Values
+    read as euros, as numbers (``montant=False``), through ``formater``, or as texts quoted
+    where they differ (``texte=True``, :func:`textes_changes`)."""
     lignes = list(historiques.select_related("history_user").order_by("id", "history_date"))
     precedentes = {}
     resultat = []
-    formater = euros if montant else nombre
+    formater = formater or (euros if montant else nombre)
     for ligne in lignes:
         avant = precedentes.get(ligne.id)
         precedentes[ligne.id] = ligne
@@ -53,20 +64,61 @@ def evolutions(historiques, *, champ: str, libelle, montant: bool = True, limite
             continue
         if ligne.history_type == "~" and avant is not None and valeur_avant == valeur:
             continue  # saved without a change to this field
+        if ligne.history_type == "+" and valeur in (None, ""):
+            continue  # created empty: nothing to read
         utilisateur = ligne.history_user
+        if texte:
+            texte_avant, texte_apres = textes_changes(valeur_avant, valeur)
+        else:
+            texte_avant = None if valeur_avant is None else formater(valeur_avant)
+            texte_apres = formater(valeur)
         resultat.append(
             Evolution(
                 ligne.history_date,
                 utilisateur.get_username() if utilisateur else "une commande",
                 TYPES[ligne.history_type],
                 libelle(ligne),
-                None if valeur_avant is None else formater(valeur_avant),
-                formater(valeur),
+                texte_avant,
+                texte_apres,
                 ligne.history_change_reason or "",
             )
         )
     resultat.sort(key=lambda e: e.quand, reverse=True)
     return resultat[:limite]
+
+
+def recentes(*listes, limite: int = 50) -> list[Evolution]:
+    """Several pages' lists of changes as one, newest first (amounts, texts, values)."""
+    return sorted((e for liste in listes for e in liste), key=lambda e: e.quand, reverse=True)[
+        :limite
+    ]
+
+
+VIDE = "(vide)"
+
+
+def textes_changes(avant: str | None, apres: str, *, longueur: int = 60) -> tuple:
+    """Both sides of a change of a text, quoted and cut to ``longueur`` characters, each from
+    the word where they start to differ (« … 48 personnes ont… » → « … 50 personnes ont… »):
+    a change at the end of a long compte rendu shows. ``avant`` is None for a creation."""
+    if avant is None:
+        return None, _extrait(apres, 0, longueur)
+    # Compared as read: line breaks and runs of blanks are one space.
+    avant, apres = " ".join(avant.split()), " ".join(apres.split())
+    commun = 0
+    for a, b in zip(avant, apres, strict=False):
+        if a != b:
+            break
+        commun += 1
+    debut = avant.rfind(" ", 0, commun) + 1  # the word that differs (the same in both)
+    return _extrait(avant, debut, longueur), _extrait(apres, debut, longueur)
+
+
+def _extrait(texte: str, debut: int, longueur: int) -> str:
+    if not texte.strip():
+        return VIDE
+    morceau = couper_aux_mots(texte[debut:], longueur)
+    return f"« {'… ' if debut else ''}{morceau} »"
 
 
 def poser_le_socle(raison: str = SOCLE) -> int:

@@ -16,9 +16,14 @@ from django.db.models import Q
 
 LIRE = "conventions.view_convention"
 MODIFIER_LES_TABLEAUX = "conventions.change_engagement"  # the grid, new versions, en vigueur
-EXPORTER = "conventions.export_engagement"  # the annex and list downloads, bilan workbooks
+EXPORTER = "conventions.export_engagement"  # the annex and the lists of amounts, downloaded
+# A bilan's workbook and its comparison with the engagements, downloaded: the figures every
+# reader of the bilan sees on its pages (the État's reviewer examines that workbook).
+TELECHARGER_LE_BILAN = LIRE
 REMPLIR_LES_BILANS = "bilans.change_rapportaction"  # reports and indicators of a bilan
 EXAMINER_LES_BILANS = "bilans.view_bilan"  # the État's review: send back or validate
+# Reopen a validated bilan, correct any bilan's transmission date: administrators.
+CORRIGER_LE_SUIVI = "bilans.corriger_suivi_bilan"
 CHARGER_DES_CONVENTIONS = "conventions.add_convention"  # « Charger une convention »
 # Who follows which territoire is a user's profile: changing it is managing the accounts
 # (superusers; no role's group holds it).
@@ -53,6 +58,12 @@ def peut_modifier_les_tableaux(utilisateur) -> bool:
 
 def peut_exporter(utilisateur) -> bool:
     return peut(utilisateur, EXPORTER)
+
+
+def peut_telecharger_le_bilan(utilisateur) -> bool:
+    """Whoever reads a bilan downloads it (its workbook, its comparison as CSV or xlsx); which
+    bilans they reach is ``acces.py``'s, as for its page."""
+    return peut(utilisateur, TELECHARGER_LE_BILAN)
 
 
 def peut_charger_des_conventions(utilisateur) -> bool:

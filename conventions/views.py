@@ -13,9 +13,10 @@ from django.utils.text import slugify
 from django_tables2 import RequestConfig
 
 from bilans import cycle
-from bilans.selectors import historique_des_mesures
+from bilans.selectors import historique_des_mesures, historique_des_rapports
 from commun.ecritures import refus_d_ecriture
 from commun.graphiques import barres
+from commun.historique import recentes
 from commun.telechargements import reponse_export
 from comptes.acces import conventions_de, cote_de, territoires_de
 from comptes.droits import exiger, peut_exporter, peut_modifier_les_tableaux
@@ -82,10 +83,11 @@ def tableau_de_bord(request):
             "a_traiter": {
                 "bilans": cycle.a_traiter(request.user, filtrees),
                 "cote": cote_de(request.user),
-                "echeances": echeances(filtrees),
-                "erreurs": [
-                    c for c in constats if c.severite == "erreur" and c.code != "calendrier"
-                ],
+                # A validated bilan's constats stay on its page, not here (``cycle``).
+                "echeances": cycle.encore_a_traiter(echeances(filtrees)),
+                "erreurs": cycle.encore_a_traiter(
+                    [c for c in constats if c.severite == "erreur" and c.code != "calendrier"]
+                ),
                 "sans_version_en_vigueur": selectors.periodes_sans_version_en_vigueur(filtrees),
                 "tranches_a_repartir": [
                     engagement
@@ -255,8 +257,11 @@ def action_detail(request, slug, code):
             ],
             "annees_mesures": annees_mesures,
             "graphique_indicateurs": graphique_indicateurs,
-            "historique": selectors.historique_des_engagements({"action_id": action.pk})
-            + historique_des_mesures({"indicateur__action_id": action.pk}),
+            "historique": recentes(
+                selectors.historique_des_engagements({"action_id": action.pk}),
+                historique_des_rapports({"action_id": action.pk}),
+                historique_des_mesures({"indicateur__action_id": action.pk}),
+            ),
             "constats": constats,
             "resume": Resume.de(constats),
         },

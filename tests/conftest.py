@@ -89,13 +89,18 @@ def client_admin(db, client):
 
 @pytest.fixture
 def client_de(db, client):
-    """``client_de(role, territoires=…)``: a client logged in with that role."""
+    """``client_de(role, territoires=…, cote=…)``: a client logged in with that role, on the
+    collectivité's side unless ``cote="etat"``."""
     numero = iter(range(1000))
 
-    def connecter(role, territoires=()):
+    def connecter(role, territoires=(), cote="collectivite"):
         identifiant = f"{role}-{next(numero)}"
         roles.creer_compte(
-            identifiant, mot_de_passe="mot-de-passe-test", role=role, territoires=territoires
+            identifiant,
+            mot_de_passe="mot-de-passe-test",
+            role=role,
+            territoires=territoires,
+            cote=cote,
         )
         client.logout()
         client.force_login(get_user_model().objects.get(username=identifiant))

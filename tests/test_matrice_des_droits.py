@@ -1,6 +1,7 @@
-"""Every URL of the application × anonymous, agent, finances, administrateur and a user of
-another territory: allowed or refused. The list of URLs comes from the URL configuration, so a
-new page without a rule here fails this test."""
+"""Every URL of the application × anonymous, agent, the État's reviewer (an agent of the État's
+side), finances, administrateur and a user of another territory: allowed or refused. The list of
+URLs comes from the URL configuration, so a new page without a rule here fails this test. The
+moves of a bilan's cycle, which are POSTs to one URL, have their own matrix below."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -9,7 +10,14 @@ from comptes import roles
 from conventions.models import Territoire
 
 PARAMETRES = {"slug": "calpa-dijon-2023", "annee": 2023, "code": "3.1"}
-ANONYME, AGENT, FINANCES, ADMIN, AILLEURS = "anonyme", "agent", "finances", "admin", "ailleurs"
+ANONYME, AGENT, ETAT, FINANCES, ADMIN, AILLEURS = (
+    "anonyme",
+    "agent",
+    "etat",
+    "finances",
+    "admin",
+    "ailleurs",
+)
 
 # name → expected status per user (GET)
 REGLES = {
@@ -22,7 +30,8 @@ REGLES = {
     "conventions:classeur": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:action": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "bilans:detail": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
-    "bilans:classeur": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    # The bilan's workbook and comparison: whoever reads the bilan downloads them.
+    "bilans:classeur": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "bilans:comparaison": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:modifier_tableau": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:nouvelle_version": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
@@ -72,6 +81,29 @@ def adresse(nom, motif) -> str:
     return reverse(nom, kwargs={cle: parametre(cle) for cle in cles})
 
 
+def connecter(client_de, client, utilisateur):
+    """The client of ``utilisateur`` (anonymous: ``client`` as it is)."""
+    dijon = Territoire.objects.filter(slug="dijon-metropole")
+    if utilisateur == AGENT:
+        return client_de(roles.AGENT, territoires=dijon)
+    if utilisateur == ETAT:
+        return client_de(roles.AGENT, territoires=dijon, cote="etat")
+    if utilisateur == FINANCES:
+        return client_de(roles.FINANCES, territoires=dijon)
+    if utilisateur == ADMIN:
+        return client_de(roles.ADMINISTRATEUR)
+    if utilisateur == AILLEURS:
+        autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
+        return client_de(roles.FINANCES, territoires=[autre])
+    return client
+
+
+def comme(utilisateur):
+    """The État's reviewer (an agent of the État's side) has an agent's rights on every page:
+    the side only says whose move it is in a bilan's cycle (``bilans/cycle.py``)."""
+    return AGENT if utilisateur == ETAT else utilisateur
+
+
 def test_chaque_page_a_une_regle():
     noms = {nom for nom, _motif in noms_d_url()} - HORS_MATRICE
     assert noms == set(REGLES), "page sans règle de droits : " + ", ".join(
@@ -79,29 +111,68 @@ def test_chaque_page_a_une_regle():
     )
 
 
-@pytest.mark.parametrize("utilisateur", [ANONYME, AGENT, FINANCES, ADMIN, AILLEURS])
+@pytest.mark.parametrize("utilisateur", [ANONYME, AGENT, ETAT, FINANCES, ADMIN, AILLEURS])
 def test_matrice(documents, client_de, client, utilisateur):
-    dijon = Territoire.objects.filter(slug="dijon-metropole")
-    if utilisateur == AGENT:
-        client = client_de(roles.AGENT, territoires=dijon)
-    elif utilisateur == FINANCES:
-        client = client_de(roles.FINANCES, territoires=dijon)
-    elif utilisateur == ADMIN:
-        client = client_de(roles.ADMINISTRATEUR)
-    elif utilisateur == AILLEURS:
-        autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
-        client = client_de(roles.FINANCES, territoires=[autre])
+    client = connecter(client_de, client, utilisateur)
     ecarts = []
     for nom, motif in noms_d_url():
         if nom in HORS_MATRICE:
             continue
         url = adresse(nom, motif)
         reponse = client.get(url)
-        attendu = 302 if utilisateur == ANONYME else REGLES[nom][utilisateur]
+        attendu = 302 if utilisateur == ANONYME else REGLES[nom][comme(utilisateur)]
         if reponse.status_code != attendu:
             ecarts.append(f"{url} : {reponse.status_code} au lieu de {attendu}")
         if utilisateur == ANONYME:
             assert reponse["Location"].startswith(reverse("login")), url
+    assert ecarts == []
+
+
+# The corrections of a bilan's cycle, POSTs to ``bilans:statut`` on Dijon's validated bilan:
+# True, done; False, refused with the reason; 404, the bilan is out of reach.
+CORRECTIONS = {
+    "corriger_transmission": {
+        AGENT: True,
+        ETAT: False,
+        FINANCES: False,
+        ADMIN: True,
+        AILLEURS: 404,
+    },
+    "rouvrir": {AGENT: False, ETAT: False, FINANCES: False, ADMIN: True, AILLEURS: 404},
+}
+
+
+@pytest.mark.parametrize("utilisateur", [ANONYME, AGENT, ETAT, FINANCES, ADMIN, AILLEURS])
+def test_matrice_des_corrections_du_suivi(documents, client_de, client, utilisateur):
+    from datetime import date
+
+    from bilans.models import Bilan
+
+    client = connecter(client_de, client, utilisateur)
+    bilan = Bilan.objects.get(convention__slug=PARAMETRES["slug"], annee=PARAMETRES["annee"])
+    url = reverse("bilans:statut", args=[PARAMETRES["slug"], PARAMETRES["annee"]])
+    Bilan.objects.filter(pk=bilan.pk).update(date_deliberation=date(2024, 3, 15))
+    ecarts = []
+    for geste, attendus in CORRECTIONS.items():
+        Bilan.objects.filter(pk=bilan.pk).update(  # what the cycle writes: status and date
+            statut=Bilan.Statut.VALIDE, date_transmission=date(2024, 4, 10)
+        )
+        reponse = client.post(
+            url,
+            {
+                "transition": geste,
+                "commentaire": "Erreur de saisie.",
+                "date_transmission": "20/03/2024",
+            },
+        )
+        apres = Bilan.objects.filter(pk=bilan.pk).values_list("statut", "date_transmission")[0]
+        fait = apres != (Bilan.Statut.VALIDE, date(2024, 4, 10))
+        attendu = 302 if utilisateur == ANONYME else attendus[utilisateur]
+        obtenu = reponse.status_code if reponse.status_code != 302 else fait
+        if utilisateur == ANONYME:
+            obtenu = 302 if not fait and reponse["Location"].startswith(reverse("login")) else fait
+        if obtenu != attendu:
+            ecarts.append(f"{geste} : {obtenu} au lieu de {attendu}")
     assert ecarts == []
 
 

@@ -428,7 +428,30 @@ def toutes_les_soumissions(monde) -> list[tuple[str, dict]]:
         soumissions += envois(superutilisateur, adresse)
     soumissions += actions_en_bloc(objets_de_dijon())
     soumissions += accords_de_territoire()
-    return soumissions
+    return soumissions + corrections_du_suivi(superutilisateur)
+
+
+def corrections_du_suivi(superutilisateur: Client, jour: str = "") -> list[tuple[str, dict]]:
+    """The forms a validated bilan's « Suivi » shows the superuser (« Corriger la date de
+    transmission », « Rouvrir le bilan »), read in a transaction rolled back so that the other
+    doors are read on the bilan in preparation; each with a motif, and the date ``jour`` when
+    given (else the date shown, the one ``transmettre`` records)."""
+    bilan = Bilan.objects.get(convention__slug=CALPA, annee=2023)
+    statut = reverse("bilans:statut", args=[CALPA, 2023])
+    with transaction.atomic():
+        transmettre(bilan, statut=Bilan.Statut.VALIDE)
+        lus = [
+            (action, donnees)
+            for action, donnees in envois(superutilisateur, bilan.get_absolute_url())
+            if action == statut
+        ]
+        transaction.set_rollback(True)
+    for _action, donnees in lus:
+        donnees["commentaire"] = donnees.get("commentaire") or "Motif de la matrice."
+        if jour and "date_transmission" in donnees:
+            donnees["date_transmission"] = jour
+    assert {d["transition"] for _a, d in lus} == {"corriger_transmission", "rouvrir"}
+    return lus
 
 
 def rejouer(client: Client, soumissions) -> list[str]:
@@ -549,6 +572,34 @@ def test_les_envois_ecrivent_vraiment_quand_rien_ne_l_interdit(monde):
             ecrites |= {nom for nom, a, b in zip(PARTIES, avant, apres, strict=True) if a != b}
             transaction.set_rollback(True)
     assert sorted(ecrites) == sorted(PARTIES)
+
+
+def test_les_corrections_du_suivi_selon_qui_les_envoie(monde):
+    """The two corrections of a validated bilan, sent by each account: another territoire's
+    administrator and Dijon's finance officer change nothing; Dijon's agent corrects the
+    transmission date only; Dijon's administrator also reopens it (« à compléter »). None of
+    them changes a figure."""
+    bilan = Bilan.objects.get(convention__slug=CALPA, annee=2023)
+    Bilan.objects.filter(pk=bilan.pk).update(date_deliberation="2024-03-15")
+    soumissions = corrections_du_suivi(monde["superutilisateur"], jour="2024-03-25")
+    figures = photo(bilan)[1:]  # the row apart: the cycle writes its status and date
+    attendus = {
+        "haute-saone": ("valide", "2024-03-20"),
+        "finances": ("valide", "2024-03-20"),
+        "agent": ("valide", "2024-03-25"),
+        "administrateur": ("a_completer", "2024-03-25"),
+    }
+    obtenus = {}
+    for qui in attendus:
+        transmettre(bilan, statut=Bilan.Statut.VALIDE)
+        avant = lignes_de(monde["dijon"]) if qui == "haute-saone" else None
+        assert rejouer(monde[qui], soumissions) == []
+        apres = Bilan.objects.get(pk=bilan.pk)
+        obtenus[qui] = (apres.statut, apres.date_transmission.isoformat())
+        assert photo(bilan)[1:] == figures, qui
+        if avant is not None:
+            assert lignes_de(monde["dijon"]) == avant
+    assert obtenus == attendus
 
 
 PARTIES = ["bilan", "rapports", "mesures", "indicateurs", "lignes du prévisionnel", "prévisionnel"]

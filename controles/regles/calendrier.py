@@ -7,10 +7,11 @@ du Département de la Côte-d'Or au plus tard le 31 mars de l'exercice suivant l
 actions. » Each convention records its own due date (day, month, years after N: see
 ``Convention.echeance_bilan``); a convention without one is not checked.
 
-A bilan deliberated and sent after its due date is an avertissement (the delay in days); a bilan
-not recorded, deliberated or sent once the date has passed is an erreur, the delay written in
-years, months and days, and in days too beyond ``RETARD_EN_JOURS_AU_DELA_DE`` days; a bilan due
-within ``DELAI_ALERTE_BILAN`` is an information, so that nobody learns of the date too late.
+A bilan deliberated and sent after its due date is an avertissement (the delay in days; the
+message gives both dates as entered, not only the later one); a bilan not recorded, deliberated
+or sent once the date has passed is an erreur, the delay written in years, months and days, and
+in days too beyond ``RETARD_EN_JOURS_AU_DELA_DE`` days; a bilan due within ``DELAI_ALERTE_BILAN``
+is an information, so that nobody learns of the date too late.
 """
 
 from datetime import date, timedelta
@@ -39,6 +40,13 @@ def a_signaler(echeance: date, dates: list, aujourdhui: date) -> bool:
     return aujourdhui > echeance or echeance - aujourdhui <= DELAI_ALERTE_BILAN
 
 
+def delibere_et_transmis(deliberation: date, transmission: date) -> str:
+    """Both dates as entered: the later one is the delay's, but the reader checks each."""
+    if deliberation == transmission:
+        return f"délibéré et transmis le {date_longue(transmission)}"
+    return f"délibéré le {date_longue(deliberation)} et transmis le {date_longue(transmission)}"
+
+
 @regle(Regle.CALENDRIER)
 def calendrier(donnees: Donnees, aujourdhui: date):
     """Each year's bilan deliberated and sent by its due date: overdue, late, or due soon."""
@@ -65,7 +73,7 @@ def calendrier(donnees: Donnees, aujourdhui: date):
                         fin.isoformat(),
                         Decimal(retard),
                         "jours",
-                        f"Bilan {annee} : délibéré et transmis le {date_longue(fin)}, "
+                        f"Bilan {annee} : {delibere_et_transmis(*dates)}, "
                         f"{duree(echeance, fin)} après l'échéance du {date_longue(echeance)}.",
                         convention.pk,
                         (annee, annee),

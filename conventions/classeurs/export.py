@@ -374,8 +374,9 @@ def classeur_du_bilan(bilan) -> bytes:
 
 
 def _feuille_de_suivi(classeur, bilan) -> None:
-    """Where the bilan stands (status in words, deliberation, transmission, due date) and every
-    change of status, so that a workbook passed around says which state its figures are in."""
+    """Where the bilan stands (status in words, deliberation, transmission, due date) and its
+    timeline (changes of status, corrections), so that a workbook passed around says which
+    state its figures are in; dates as entered, and the day each was recorded."""
     from bilans.cycle import chronologie
 
     feuille = classeur.create_sheet("Suivi")
@@ -400,22 +401,28 @@ def _feuille_de_suivi(classeur, bilan) -> None:
             ]
         )
     feuille.append([])
+    feuille.column_dimensions["E"].width = 18
     feuille.append(
         [
             _cellule(feuille, t, gras=True)
-            for t in ["Date", "Par", "Changement de statut", "Commentaire"]
+            for t in ["Date", "Par", "Changement", "Commentaire ou motif", "Enregistré le"]
         ]
     )
     for etape in chronologie(bilan):
+        enregistre = timezone.localtime(etape.quand).replace(tzinfo=None)
         feuille.append(
             [
+                # The date entered (deliberation, transmission), else the day it was done.
+                _cellule(feuille, etape.le, format_="DD/MM/YYYY")
+                if etape.le
+                else _cellule(feuille, enregistre, format_="DD/MM/YYYY HH:MM"),
+                _cellule(feuille, etape.qui),
                 _cellule(
                     feuille,
-                    timezone.localtime(etape.quand).replace(tzinfo=None),
-                    format_="DD/MM/YYYY HH:MM",
+                    (f"{etape.intitule} : " if etape.intitule else "")
+                    + f"{etape.avant} → {etape.apres}",
                 ),
-                _cellule(feuille, etape.qui),
-                _cellule(feuille, f"{etape.avant} → {etape.apres}"),
                 _cellule(feuille, etape.commentaire),
+                _cellule(feuille, enregistre, format_="DD/MM/YYYY HH:MM"),
             ]
         )

@@ -21,16 +21,39 @@ ADRESSE = f"/conventions/{CALPA}/bilans/2023/"
 
 # What the conventions say, written by hand: who may do what, from which status. A transition
 # added to the table without its rule here fails ``test_chaque_transition_a_sa_regle``.
+# (depuis, vers, côté (None: l'un ou l'autre), rôles de ce côté, rôles des deux côtés)
 ATTENDU = {
-    "deliberer": ({"en_preparation"}, "delibere", "collectivite", {"agent", "administrateur"}),
+    "deliberer": (
+        {"en_preparation"},
+        "delibere",
+        "collectivite",
+        {"agent", "administrateur"},
+        set(),
+    ),
     "transmettre": (
         {"delibere", "a_completer"},
         "transmis",
         "collectivite",
         {"agent", "administrateur"},
+        set(),
     ),
-    "renvoyer": ({"transmis"}, "a_completer", "etat", {"agent", "finances", "administrateur"}),
-    "valider": ({"transmis"}, "valide", "etat", {"agent", "finances", "administrateur"}),
+    "renvoyer": (
+        {"transmis"},
+        "a_completer",
+        "etat",
+        {"agent", "finances", "administrateur"},
+        set(),
+    ),
+    "valider": ({"transmis"}, "valide", "etat", {"agent", "finances", "administrateur"}, set()),
+    # Corrections: the transmission date (status unchanged), a validated bilan reopened.
+    "corriger_transmission": (
+        {"transmis", "a_completer", "valide"},
+        None,
+        "collectivite",
+        {"agent", "administrateur"},
+        {"administrateur"},
+    ),
+    "rouvrir": ({"valide"}, "a_completer", None, {"administrateur"}, set()),
 }
 ROLES = [roles.AGENT, roles.FINANCES, roles.ADMINISTRATEUR]
 COTES = ["collectivite", "etat"]
@@ -39,19 +62,22 @@ COTES = ["collectivite", "etat"]
 def test_chaque_transition_a_sa_regle():
     assert set(cycle.PAR_NOM) == set(ATTENDU)
     for transition in cycle.TRANSITIONS:
-        depuis, vers, cote, qui = ATTENDU[transition.nom]
+        depuis, vers, cote, qui, aussi = ATTENDU[transition.nom]
         assert set(transition.depuis) == depuis
         assert transition.vers == vers
         assert transition.cote == cote
         assert set(transition.roles) == qui
+        assert (transition.aussi is not None) == bool(aussi)
 
 
 def cas():
-    for nom, (depuis, _vers, cote_permis, roles_permis) in ATTENDU.items():
+    for nom, (depuis, _vers, cote_permis, roles_permis, aussi) in ATTENDU.items():
         for statut in Statut.values:
             for cote in COTES:
                 for role in ROLES:
-                    permis = statut in depuis and cote == cote_permis and role in roles_permis
+                    permis = statut in depuis and (
+                        (cote_permis in (None, cote) and role in roles_permis) or role in aussi
+                    )
                     yield pytest.param(
                         nom, statut, cote, role, permis, id=f"{nom}-{statut}-{cote}-{role}"
                     )
@@ -90,12 +116,20 @@ def test_transition_permise_ou_refusee(client, db, nom, statut, cote, role, perm
     client.force_login(utilisateur)
     reponse = client.post(
         reverse("bilans:statut", args=[bilan.convention.slug, bilan.annee]),
-        {"transition": nom, "confirmer": "on", "commentaire": "Il manque l'action 3.1."},
+        {
+            "transition": nom,
+            "confirmer": "on",
+            "commentaire": "Il manque l'action 3.1.",
+            "date_transmission": "2024-03-20",
+        },
     )
     bilan.refresh_from_db()
     assert reponse.status_code == 302
     if permis:
-        assert bilan.statut == ATTENDU[nom][1]
+        assert bilan.statut == (ATTENDU[nom][1] or statut)
+        assert nom not in {"transmettre", "corriger_transmission"} or (
+            bilan.date_transmission == date(2024, 3, 20)
+        ), "la date saisie"
         assert dernier_message(reponse).startswith(f"{cycle.PAR_NOM[nom].libelle} : fait.")
     else:
         assert bilan.statut == statut, "un changement refusé ne change rien"
@@ -119,7 +153,9 @@ def test_deliberer_demande_une_date_passee_et_lisible(client, documents):
     sans_date = poster(client, "deliberer")
     assert dernier_message(sans_date) == "Indiquez la date de la délibération du conseil."
     illisible = poster(client, "deliberer", date_deliberation="31/02/2024")
-    assert dernier_message(illisible) == "Date illisible : écrivez-la JJ/MM/AAAA."
+    assert dernier_message(illisible) == (
+        "Date de la délibération du conseil illisible : écrivez-la JJ/MM/AAAA."
+    )
     future = poster(client, "deliberer", date_deliberation="2999-01-01")
     assert "est dans le futur" in dernier_message(future)
     assert Bilan.objects.get(convention__slug=CALPA).statut == Statut.EN_PREPARATION
@@ -252,6 +288,9 @@ def test_le_classeur_du_bilan_porte_son_statut_et_sa_transmission(client, docume
         ("agente", "en préparation → délibéré"),
         ("agente", "délibéré → transmis au préfet"),
     ]
+    # Dated as entered (the deliberation of the 14th, recorded today), then recorded when.
+    assert [e[0] for e in etapes] == [datetime(2024, 3, 14), datetime(2024, 3, 20)]
+    assert all(isinstance(e[4], datetime) for e in etapes)
 
 
 def test_a_traiter_selon_le_cote(client, documents):

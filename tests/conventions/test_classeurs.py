@@ -514,8 +514,12 @@ def test_le_classeur_du_bilan(documents, client_de):
     ) == lignes[11]
     budget = classeur.worksheets[1]
     assert budget["B6"].value == "Budget prévisionnel 2023 par action (bilan 2023)"
-    agent = client_de(roles.AGENT, territoires=Territoire.objects.all())
-    assert agent.get("/conventions/calpa-dijon-2023/bilans/2023/classeur/").status_code == 403
+    # The agents who fill it and the État's reviewer who examines it download it too.
+    for cote in ("collectivite", "etat"):
+        lecteur = client_de(roles.AGENT, territoires=Territoire.objects.all(), cote=cote)
+        reponse = lecteur.get("/conventions/calpa-dijon-2023/bilans/2023/classeur/")
+        assert reponse.status_code == 200
+        assert load_workbook(io.BytesIO(reponse.content)).sheetnames[0] == "Indicateurs"
 
 
 def _lignes_du_classeur(contenu: bytes):

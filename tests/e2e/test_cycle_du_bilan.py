@@ -1,7 +1,8 @@
 """End-to-end, in Debian's headless Chromium: the 2023 bilan's life (issue 16). The collectivité's
 agent records the deliberation and transmits despite the control errors, the État's reviewer sends
-it back with a comment, the agent completes it and transmits again, the reviewer validates it.
-Screenshots of the « Suivi du bilan » section and of the État's dashboard go to ``docs/captures/``.
+it back with a comment, the agent completes it and transmits again, the reviewer validates it; an
+administrator corrects its transmission date and reopens it, each with a motif. Screenshots of
+the « Suivi du bilan » section and of the dashboards go to ``docs/captures/``.
 
 Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
 """
@@ -42,8 +43,11 @@ def statut(page):
     return page.locator("#titre-suivi").inner_text()
 
 
-def transmettre(page):
-    """« Transmettre au préfet », then « Transmettre quand même » on the list of errors."""
+def transmettre(page, le=None):
+    """« Transmettre au préfet » (on the day ``le`` when given, else today, as the form
+    proposes), then « Transmettre quand même » on the list of errors."""
+    if le:
+        page.locator("#suivi").get_by_label("Date de transmission au préfet").fill(le)
     page.get_by_role("button", name="Transmettre au préfet").click()
     page.get_by_role("heading", name="Transmettre le bilan 2023 malgré ses erreurs ?").wait_for()
     assert page.locator(".erreurs li").count() > 0, "la confirmation liste les erreurs"
@@ -76,7 +80,7 @@ def test_le_bilan_est_transmis_renvoye_complete_puis_valide(instance, navigateur
     suivi.get_by_role("button", name="Enregistrer la délibération").click()
     page.get_by_text("Enregistrer la délibération : fait.").wait_for()
     assert statut(page) == "Suivi du bilan : délibéré"
-    transmettre(page)
+    transmettre(page, le="2024-03-20")
     capture(page, "bilan-suivi-transmis")
     deconnecter(page)
 
@@ -135,7 +139,64 @@ def test_le_bilan_est_transmis_renvoye_complete_puis_valide(instance, navigateur
     ]
     assert COMMENTAIRE in lignes.nth(2).inner_text()
     assert "Instructrice de la préfecture" in lignes.nth(4).inner_text()
+    # Dated as entered: the deliberation of 14 March and the transmission of 20 March 2024.
+    assert lignes.nth(0).locator("td").first.inner_text().startswith("14 mars 2024")
+    assert lignes.nth(1).locator("td").first.inner_text().startswith("20 mars 2024")
     capture(page, "bilan-suivi-valide")
 
-    # On a phone, the section fits the screen; the timeline scrolls inside its own frame.
+    # On a phone, the section fits the screen; the timeline reads as one card per line.
     au_telephone(page, "telephone-bilan-suivi")
+    deconnecter(page)
+
+    # Validated, the bilan leaves everyone's « À traiter ».
+    connecter(page, instance, "agent", "demo-agent-2026")
+    assert page.locator(".a-traiter li", has_text="Bilan 2023 — Convention d'appui").count() == 0
+    capture(page, "tableau-de-bord-apres-validation")
+    deconnecter(page)
+
+    # An administrator corrects the transmission date (the second one was the day of the
+    # click), then reopens the bilan, each with a motif.
+    roles.creer_compte(
+        "admin",
+        mot_de_passe="demo-admin-2026",
+        role=roles.ADMINISTRATEUR,
+        nom="Administratrice",
+    )
+    connecter(page, instance, "admin", "demo-admin-2026")
+    page.goto(f"{instance}{BILAN}")
+    suivi = page.locator("#suivi")
+    suivi.get_by_text("Corriger la date de transmission (enregistrée").click()
+    correction = suivi.locator("#corriger-transmission")
+    correction.get_by_label("Date de transmission au préfet (obligatoire)").fill("2024-03-28")
+    correction.get_by_label("Motif de la correction (obligatoire)").fill(
+        "Renvoyé par courrier le 28 mars 2024 ; saisi en ligne plus tard."
+    )
+    correction.get_by_role("button", name="Corriger la date de transmission").click()
+    page.get_by_text("Corriger la date de transmission : fait.").wait_for()
+    derniere = chronologie.locator("tbody tr").last
+    assert "Date de transmission corrigée" in derniere.inner_text()
+    assert "→ 28 mars 2024" in derniere.inner_text()
+    assert "Renvoyé par courrier le 28 mars 2024" in derniere.inner_text()
+    suivi.get_by_text("Rouvrir le bilan").first.click()
+    reouverture = suivi.locator("#rouvrir")
+    reouverture.get_by_label(
+        "Motif de la réouverture : ce que la collectivité doit compléter (obligatoire)"
+    ).fill("Le réalisé de l'action 3.1 a été corrigé par l'opérateur : à reprendre.")
+    reouverture.get_by_role("button", name="Rouvrir le bilan").click()
+    page.get_by_text("Rouvrir le bilan : fait.").wait_for()
+    assert statut(page) == "Suivi du bilan : à compléter"
+    assert "bilan rouvert le" in suivi.locator(".a-completer").inner_text()
+    assert (
+        "Bilan rouvert : validé → à compléter" in chronologie.locator("tbody tr").last.inner_text()
+    )
+    capture(page, "bilan-suivi-rouvert")
+    au_telephone(page, "telephone-bilan-suivi-rouvert")
+    deconnecter(page)
+
+    # The collectivité finds it to complete again, with the motif.
+    connecter(page, instance, "agent", "demo-agent-2026")
+    rouvert = page.locator(".a-traiter li", has_text="bilan à compléter")
+    assert "validé puis rouvert par Administratrice" in rouvert.inner_text()
+    capture(page, "tableau-de-bord-rouvert")
+    page.set_viewport_size({"width": MOBILE, "height": 844})
+    capture(page, "telephone-tableau-de-bord-rouvert")
