@@ -401,7 +401,7 @@ def _feuille_de_suivi(classeur, bilan) -> None:
             ]
         )
     feuille.append([])
-    feuille.column_dimensions["E"].width = 18
+    feuille.largeur("E", 18)
     feuille.append(
         [
             _cellule(feuille, t, gras=True)
