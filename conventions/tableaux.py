@@ -63,8 +63,19 @@ class Conflit(Exception):
         return [str(case) for case in self.cases]
 
 
+class _Modifiee:
+    """A value typed beside the value the page showed: only a changed one is written."""
+
+    montant: Decimal | None
+    montant_lu: Decimal | None
+
+    @property
+    def modifiee(self) -> bool:
+        return self.montant != self.montant_lu
+
+
 @dataclass
-class Saisie:
+class Saisie(_Modifiee):
     """One cell of the grid as submitted: the amount typed (None: empty) and the amount the
     page showed when it was opened (None: empty). ``nom``: its form field."""
 
@@ -74,23 +85,15 @@ class Saisie:
     montant_lu: Decimal | None
     nom: str = ""
 
-    @property
-    def modifiee(self) -> bool:
-        return self.montant != self.montant_lu
-
 
 @dataclass
-class SaisieDuTotal:
+class SaisieDuTotal(_Modifiee):
     """One financeur's total printed in the signed document, as submitted and as shown."""
 
     financeur: Financeur
     montant: Decimal | None
     montant_lu: Decimal | None
     nom: str = ""
-
-    @property
-    def modifiee(self) -> bool:
-        return self.montant != self.montant_lu
 
 
 @dataclass

@@ -23,6 +23,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from commun.formats import euros
 from commun.validation import erreurs_des_etapes, valider_par_etapes
 from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
+from conventions.tableaux import en_vigueur_de_la_periode
 
 from . import cles
 from .fichier import FichierInvalide, ObjetLu, lire
@@ -584,18 +585,8 @@ def _territoire_de(label: str, instance) -> int | None:
 
 
 def _autre_en_vigueur(tableau: TableauEngagements) -> str:
-    autre = (
-        TableauEngagements.objects.filter(
-            convention=tableau.convention_id,
-            annee_debut=tableau.annee_debut,
-            annee_fin=tableau.annee_fin,
-            en_vigueur=True,
-        )
-        .exclude(pk=tableau.pk)
-        .values_list("libelle", flat=True)
-        .first()
-    )
-    return f" (« {autre} ») : un seul tableau en vigueur par période" if autre else ""
+    autre = en_vigueur_de_la_periode(tableau)
+    return f" (« {autre.libelle} ») : un seul tableau en vigueur par période" if autre else ""
 
 
 def _totaux(tableaux: set[int]) -> list[TableauCharge]:
