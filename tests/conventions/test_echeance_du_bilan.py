@@ -16,7 +16,12 @@ from django.urls import reverse
 from comptes import roles
 from conventions.models import Convention, Territoire
 from tests.conventions.factories import ConventionFactory, TerritoireFactory
-from tests.conventions.test_chargement_annuel import EXEMPLE_YAML, ecrire, etat_de_la_base
+from tests.conventions.test_chargement_annuel import (
+    EXEMPLE_YAML,
+    deposer,
+    ecrire,
+    etat_de_la_base,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +125,21 @@ def test_charger_convention_refuse_le_31_avril_en_nommant_le_champ(tmp_path):
     )
     assert "Traceback" not in message and "ValueError" not in message
     assert message.count("31 avril") == 1  # the constraint does not repeat it
+    assert etat_de_la_base() == avant
+
+
+def test_l_ecran_de_chargement_de_l_admin_refuse_le_29_fevrier(client_admin):
+    texte = EXEMPLE_YAML.read_text().replace(
+        "    bilan_echeance_jour: 31\n    bilan_echeance_mois: 3\n",
+        "    bilan_echeance_jour: 29\n    bilan_echeance_mois: 2\n",
+    )
+    avant = etat_de_la_base()
+    page = deposer(client_admin, texte.encode()).content.decode()
+    assert "Chargement refusé, rien n'a été écrit : 1 problème à corriger" in page
+    assert (
+        "champ « bilan_echeance_jour » : Échéance du bilan : le 29 février n&#x27;existe que "
+        "les années bissextiles ; choisissez le 28 février ou le 1er mars." in page
+    )
     assert etat_de_la_base() == avant
 
 
