@@ -537,13 +537,15 @@ class _DependDUnRefus(Exception):
 def _valider(instance, cles_resolues: list[str]):
     """``full_clean`` without re-reading the related objects just found, but with every
     uniqueness and database constraint (``full_clean(exclude=…)`` would skip those)."""
-    erreurs = erreurs_des_etapes([lambda: instance.clean_fields(exclude=cles_resolues)])
+    erreurs = erreurs_des_etapes(
+        [lambda: instance.clean_fields(exclude=cles_resolues), instance.clean]
+    )
     # As ``full_clean`` does, a field already refused is left out of the uniqueness and
-    # constraint checks: its value (an integer beyond 64 bits…) cannot even be queried.
+    # constraint checks: its value (an integer beyond 64 bits…) cannot even be queried, and
+    # ``clean`` already said why (a due date of 31 April), which the constraint would repeat.
     refuses = set(erreurs) - {NON_FIELD_ERRORS}
     valider_par_etapes(
         [
-            instance.clean,
             lambda: instance.validate_unique(exclude=refuses),
             lambda: instance.validate_constraints(exclude=refuses),
         ],

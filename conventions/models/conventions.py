@@ -1,5 +1,6 @@
 """The convention itself, its avenants, and the axes its actions are grouped under."""
 
+import calendar
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -9,8 +10,33 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commun.formats import MOIS
+
 from .communs import ParCleNaturelle, montant_positif
 from .territoires import Territoire
+
+# The longest month the due day may fall in: 29 February exists only in leap years, so a yearly
+# due date is at most the 28th of February (refused rather than silently moved in some years).
+JOURS_PAR_MOIS = {
+    mois: 28 if mois == 2 else calendar.monthrange(2001, mois)[1] for mois in range(1, 13)
+}
+
+
+def echeance_qui_existe() -> models.CheckConstraint:
+    """The database's version of ``Convention.clean``: a due day that exists in its month."""
+    jour, mois = "bilan_echeance_jour", "bilan_echeance_mois"
+    # One equality per month rather than ``__in``: SQLite's table rebuild (Django's introspection
+    # of the column collations) misreads the commas of an IN list inside a check.
+    par_longueur = Q()
+    for numero, longueur in JOURS_PAR_MOIS.items():
+        par_longueur |= Q(**{mois: numero, f"{jour}__lte": longueur})
+    return models.CheckConstraint(
+        condition=Q(**{f"{jour}__isnull": True})
+        | Q(**{f"{mois}__isnull": True})
+        | (Q(**{f"{jour}__gte": 1}) & par_longueur),
+        name="convention_bilan_echeance_existe",
+        violation_error_message="Échéance du bilan : ce jour n'existe pas dans ce mois.",
+    )
 
 
 class Convention(models.Model):
@@ -92,6 +118,7 @@ class Convention(models.Model):
                 violation_error_message="La dernière année précède la première année.",
             ),
             montant_positif("taux_cofinancement", "taux de cofinancement"),
+            echeance_qui_existe(),
         ]
 
     def __str__(self):
@@ -99,6 +126,20 @@ class Convention(models.Model):
 
     def get_absolute_url(self):
         return reverse("conventions:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        jour, mois = self.bilan_echeance_jour, self.bilan_echeance_mois
+        if not (jour and mois) or not 1 <= mois <= 12 or jour <= JOURS_PAR_MOIS[mois]:
+            return
+        if (jour, mois) == (29, 2):
+            message = (
+                "Échéance du bilan : le 29 février n'existe que les années bissextiles ; "
+                "choisissez le 28 février ou le 1er mars."
+            )
+        else:
+            message = f"Échéance du bilan : le {jour} {MOIS[mois - 1]} n'existe pas."
+        raise ValidationError({"bilan_echeance_jour": message})
 
     cle_naturelle = ("slug",)
 
@@ -122,10 +163,14 @@ class Convention(models.Model):
 
     @staticmethod
     def echeance(annee: int, jour: int | None, mois: int | None, annees_apres: int) -> date | None:
-        """``echeance_bilan`` from the fields' values, for rows read without building objects."""
-        if not (jour and mois):
+        """``echeance_bilan`` from the fields' values, for rows read without building objects.
+
+        Never raises: a day the month lacks (a row stored before the check existed) falls on
+        the month's last day, so that no page and no reminder fails on it."""
+        annee += annees_apres or 0
+        if not (jour and mois) or not 1 <= mois <= 12 or not 1 <= annee <= 9999:
             return None
-        return date(annee + annees_apres, mois, jour)
+        return date(annee, mois, min(jour, calendar.monthrange(annee, mois)[1]))
 
 
 class Avenant(models.Model):
