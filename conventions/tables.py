@@ -6,12 +6,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
+from commun.cellules import Genre
 from commun.collation import en_francais, libelle_en_francais
 from commun.formats import arrondi, euros, pourcentage
 from controles.admin import badge
 from controles.constats import Resume
 
 from .models import Convention, TableauEngagements
+
+# The kinds of a comparison's download: Code, Intitulé, before, after, Écart (€), Écart (%), and
+# the status (a text, the versions') or the bilan's réalisé (euros).
+GENRES_COMPARAISON = [Genre.TEXTE, Genre.TEXTE, *[Genre.EUROS] * 3, Genre.POURCENT, Genre.TEXTE]
+GENRES_COMPARAISON_BILAN = [*GENRES_COMPARAISON[:-1], Genre.EUROS]
 
 
 class MontantColumn(tables.Column):
