@@ -71,7 +71,8 @@ def tableau_de_bord(request):
         ]
     if format_:
         donnees = list(table.as_values())
-        return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:])
+        genres = table.genres_exportes()
+        return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:], genres)
     filtrees = filtre.conventions(conventions)
     sans_tableau = selectors.conventions_sans_tableau_en_vigueur(filtrees)
     return render(

@@ -168,3 +168,13 @@ def test_l_ecart_en_pourcent_n_est_pas_en_euros(finances, url):
     rang = lignes[0].index("Écart (%)")
     valeurs = [ligne[rang] for ligne in lignes[1:] if ligne[rang]]
     assert valeurs and not [v for v in valeurs if "€" in v], url
+
+
+def test_le_tableau_de_bord_declare_le_genre_de_chaque_colonne(finances):
+    """The table says each column's kind once: the page's amounts are euros in the xlsx, the
+    counts of constats counts, the year a bare number (never « 2 023 » nor euros)."""
+    feuille = load_workbook(io.BytesIO(finances.get("/?export=xlsx").content)).worksheets[0]
+    formats = {c.value: feuille.cell(2, c.column).number_format for c in feuille[1]}
+    assert formats["État"] == formats["Collectivité"] == '#,##0.00\\ "€";-#,##0.00\\ "€"'
+    assert formats["Erreurs"] == formats["Informations"] == "#,##0"
+    assert formats["Année"] == "General" and formats["Territoire"] == "General"
