@@ -160,14 +160,16 @@ def test_calamine_relit_le_texte_tel_qu_il_a_ete_ecrit():
     assert lignes[2][0] == "=1+1"
 
 
-@pytest.mark.skipif(
+SANS_LIBREOFFICE = pytest.mark.skipif(
     not shutil.which("libreoffice") and not os.environ.get("CI"),
     reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",
 )
-@pytest.mark.xdist_group("libreoffice")  # one profile: two at once would hand over to each other
-def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
+
+
+def _lu_par_libreoffice(tmp_path, contenu: bytes) -> list[str]:
+    """The lines of the CSV LibreOffice makes of ``contenu`` (its display, English locale)."""
     chemin = tmp_path / "flux.xlsx"
-    chemin.write_bytes(_classeur())
+    chemin.write_bytes(contenu)
     subprocess.run(
         ["libreoffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76"]
         + ["--outdir", str(tmp_path / "r"), str(chemin)],
@@ -175,8 +177,13 @@ def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
         capture_output=True,
         timeout=180,
     )
-    texte = (tmp_path / "r" / "flux.csv").read_text(encoding="utf-8")
-    lignes = texte.splitlines()
+    return (tmp_path / "r" / "flux.csv").read_text(encoding="utf-8").splitlines()
+
+
+@SANS_LIBREOFFICE
+@pytest.mark.xdist_group("libreoffice")  # one profile: two at once would hand over to each other
+def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
+    lignes = _lu_par_libreoffice(tmp_path, _classeur())
     assert lignes[0] == "Territoire,Année,En vigueur,Montant (€)"
     # A text that looks like a formula is not computed; the amounts are numbers shown in
     # euros (the CSV keeps LibreOffice's display, in its default English locale).
@@ -188,22 +195,10 @@ def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
     ]
 
 
-@pytest.mark.skipif(
-    not shutil.which("libreoffice") and not os.environ.get("CI"),
-    reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",
-)
+@SANS_LIBREOFFICE
 @pytest.mark.xdist_group("libreoffice")
 def test_libreoffice_ouvre_le_classeur_aux_pieges(tmp_path):
-    chemin = tmp_path / "pieges.xlsx"
-    chemin.write_bytes(_classeur_piege())
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76"]
-        + ["--outdir", str(tmp_path / "r"), str(chemin)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    lignes = (tmp_path / "r" / "pieges.csv").read_text(encoding="utf-8").splitlines()
+    lignes = _lu_par_libreoffice(tmp_path, _classeur_piege())
     assert lignes[0] == "Texte,Date,Écart (%),Montant (€)"
     texte, reste = lignes[1].rsplit("…", 1)
     assert texte.startswith("ab _x0041_ cd exxx") and len(texte) == 32_766
