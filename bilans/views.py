@@ -18,6 +18,7 @@ from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
 from conventions import selectors
 from conventions.models import Convention
+from conventions.tables import GENRES_COMPARAISON_BILAN
 
 from . import cycle, gel
 from .forms import ChangementDeStatutForm, MesuresForm, RapportActionForm
@@ -269,7 +270,13 @@ def comparaison_bilan(request, slug, annee):
         valeurs.append(
             ["", "Total", total.avant, total.apres, total.ecart, total.ecart_pourcent, None]
         )
-        return reponse_export(format_, f"{slug}-bilan-{annee}-comparaison", entetes, valeurs)
+        return reponse_export(
+            format_,
+            f"{slug}-bilan-{annee}-comparaison",
+            entetes,
+            valeurs,
+            GENRES_COMPARAISON_BILAN,
+        )
     masquer = request.GET.get("identiques") == "masquer"
     series = [
         ("Tableau en vigueur", [c.avant for c in comparaisons]),

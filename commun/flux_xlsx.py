@@ -12,14 +12,24 @@ after its data (a « data descriptor », as Java's and most streaming zip writer
 and LibreOffice read. Texts are inline strings (``t="inlineStr"``, as openpyxl writes them
 too): never formulas, so a text starting with « = » needs no quote.
 
+Nothing may fail once the first bytes have left (the user would get a cut file), and the first
+bytes leave before the first row is read. So every value is writable by construction: a text is
+cleaned (``commun.cellules.texte_propre``: characters XML cannot hold dropped, cut at 32 767
+characters, a literal ``_xHHHH_`` escaped), a date is Excel's serial number with a date format,
+a percent a fraction with a percent format, any other object its text. A number that is not
+finite (NaN, infinity), which no cell can hold, becomes an empty cell and is logged.
+
 This leans on two openpyxl internals (``WorksheetWriter(ws, out=…)`` and
 ``ExcelWriter.write_worksheet``): openpyxl is pinned, and ``tests/commun/test_flux_xlsx.py``
 reads the result back with openpyxl and with LibreOffice when it is installed.
 """
 
+import logging
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
@@ -28,12 +38,15 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
+
+from commun.cellules import Genre, echappe_xml, nombre_xlsx, texte_propre
+
+journal = logging.getLogger(__name__)
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows between two hand-overs to the server: about 100 kB of XML, a few tens once compressed.
@@ -45,7 +58,7 @@ _DONNEES_VIDES = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 class Colonne:
     titre: str
     largeur: float | None = None
-    format: str | None = None  # Excel number format of the column's numbers
+    genre: Genre = Genre.TEXTE  # its numbers' format; a text column keeps Excel's « Standard »
 
 
 class _Tuyau:
@@ -81,23 +94,31 @@ class _EcrivainDuReste(ExcelWriter):
 
 @lru_cache(maxsize=4096)
 def _texte(valeur: str) -> str:
-    """A text cell's content: characters XML cannot hold (controls) dropped, as openpyxl's
-    downloads do elsewhere, and the edge spaces kept. The same territoires, actions and
-    financeurs come back on every line: each is escaped once."""
-    valeur = escape(ILLEGAL_CHARACTERS_RE.sub("", valeur))
+    """A text cell's content, cleaned as every download's (``commun.cellules``), the edge
+    spaces kept. The same territoires, actions and financeurs come back on every line: each
+    is escaped once."""
+    valeur = escape(echappe_xml(texte_propre(valeur)))
     if valeur != valeur.strip():
         return f'<is><t xml:space="preserve">{valeur}</t></is>'
     return f"<is><t>{valeur}</t></is>"
 
 
-def _cellule(reference: str, valeur, style: str) -> str:
+def _cellule(reference: str, valeur, genre: Genre, style: str, style_date: str) -> str:
+    """A cell's XML, whatever ``valeur`` is (see the module's docstring): never an exception."""
     if isinstance(valeur, str):
         return f'<c r="{reference}" t="inlineStr">{_texte(valeur)}</c>'
     if isinstance(valeur, bool):
         return f'<c r="{reference}"{style} t="b"><v>{int(valeur)}</v></c>'
+    if isinstance(valeur, date):
+        style = style if genre is Genre.DATE else style_date
+        return f'<c r="{reference}"{style} t="n"><v>{nombre_xlsx(valeur, genre)}</v></c>'
     if isinstance(valeur, int | Decimal | float):
-        return f'<c r="{reference}"{style} t="n"><v>{valeur}</v></c>'
-    raise TypeError(f"Valeur de type {type(valeur).__name__} non prévue dans un xlsx en flux.")
+        fini = valeur.is_finite() if isinstance(valeur, Decimal) else math.isfinite(valeur)
+        if not fini:
+            journal.warning("Cellule %s : nombre non fini (%s) laissé vide.", reference, valeur)
+            return ""
+        return f'<c r="{reference}"{style} t="n"><v>{nombre_xlsx(valeur, genre)}</v></c>'
+    return f'<c r="{reference}" t="inlineStr">{_texte(str(valeur))}</c>'
 
 
 def _cadre(feuille, colonnes: Sequence[Colonne]) -> tuple[bytes, bytes]:
@@ -126,7 +147,7 @@ def feuille_en_flux(
     par_morceau: int = RANGEES_PAR_MORCEAU,
 ) -> Iterator[bytes]:
     """The bytes of an xlsx holding one sheet ``titre``: a bold frozen header of ``colonnes``,
-    then ``rangees`` (texts, numbers, booleans, ``None`` for an empty cell), produced as they
+    then ``rangees`` (texts, numbers, dates, booleans, ``None`` for an empty cell), produced as they
     are written. The first bytes come before the first row is asked for: the browser shows
     the download at once, while the database is still sorting."""
     tuyau = _Tuyau()
@@ -140,11 +161,15 @@ def feuille_en_flux(
     styles = []
     for colonne in colonnes:
         style = ""
-        if colonne.format:
+        if colonne.genre.format_xlsx:
             cellule = WriteOnlyCell(feuille)
-            cellule.number_format = colonne.format
+            cellule.number_format = colonne.genre.format_xlsx
             style = f' s="{cellule.style_id}"'
         styles.append(style)
+    date_seule = WriteOnlyCell(feuille)
+    date_seule.number_format = Genre.DATE.format_xlsx
+    style_date = f' s="{date_seule.style_id}"'
+    genres = [colonne.genre for colonne in colonnes]
     avant, apres = _cadre(feuille, colonnes)
     with ZipFile(tuyau, "w", ZIP_DEFLATED) as archive:
         with archive.open(feuille.path[1:], "w") as entree:
@@ -161,8 +186,10 @@ def feuille_en_flux(
                 for rangee in rangees:
                     numero += 1
                     cellules = "".join(
-                        _cellule(f"{lettre}{numero}", valeur, style)
-                        for lettre, valeur, style in zip(lettres, rangee, styles, strict=False)
+                        _cellule(f"{lettre}{numero}", valeur, genre, style, style_date)
+                        for lettre, valeur, genre, style in zip(
+                            lettres, rangee, genres, styles, strict=False
+                        )
                         if valeur is not None
                     )
                     morceau.append(f'<row r="{numero}">{cellules}</row>')

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
+from commun.cellules import Genre
 from commun.collation import en_francais, libelle_en_francais
 from commun.formats import arrondi, euros, pourcentage
 from controles.admin import badge
@@ -13,9 +14,16 @@ from controles.constats import Resume
 
 from .models import Convention, TableauEngagements
 
+# The kinds of a comparison's download: Code, Intitulé, before, after, Écart (€), Écart (%), and
+# the status (a text, the versions') or the bilan's réalisé (euros).
+GENRES_COMPARAISON = [Genre.TEXTE, Genre.TEXTE, *[Genre.EUROS] * 3, Genre.POURCENT, Genre.TEXTE]
+GENRES_COMPARAISON_BILAN = [*GENRES_COMPARAISON[:-1], Genre.EUROS]
+
 
 class MontantColumn(tables.Column):
     """An amount, right-aligned, as « 347 000 € »."""
+
+    genre = Genre.EUROS
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "montant"}, "th": {"class": "montant"}})
@@ -46,6 +54,17 @@ class TableRapide(tables.Table):
 
     tri: dict = {}
     departage: tuple = ()
+    # Each downloaded column's kind (``commun.cellules.Genre``) when its column class does not
+    # say it (``MontantColumn``): text by default.
+    genres: dict = {}
+
+    def genres_exportes(self) -> list[Genre]:
+        """The kinds of the columns ``as_values`` writes, in its order."""
+        return [
+            getattr(colonne.column, "genre", None) or self.genres.get(colonne.name, Genre.TEXTE)
+            for colonne in self.columns.iterall()
+            if not colonne.column.exclude_from_export
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +181,12 @@ class TableauDeBordTable(TableRapide):
         "periode": [F("annee_debut"), F("annee_fin")],  # 2015, 2015-2017, 2020
     }
     departage = ("territoire", "-periode", "convention")
+    genres = {
+        "periode": Genre.ANNEE,  # 2023, or « 2015-2017 » as a text
+        "erreurs": Genre.NOMBRE,
+        "avertissements": Genre.NOMBRE,
+        "informations": Genre.NOMBRE,
+    }
 
     def paginate(self, *args, per_page=None, **kwargs):
         """``?per_page=`` from the address, kept between 1 and 100 (a zero or negative value

@@ -26,7 +26,7 @@ from controles.services import constats_de, controler, echeances
 from . import selectors
 from .filters import TableauDeBordFilter
 from .models import Action, Convention, TableauEngagements
-from .tables import TableauDeBordTable
+from .tables import GENRES_COMPARAISON, TableauDeBordTable
 
 
 def _chevauche(constat, tableau) -> bool:
@@ -71,7 +71,8 @@ def tableau_de_bord(request):
         ]
     if format_:
         donnees = list(table.as_values())
-        return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:])
+        genres = table.genres_exportes()
+        return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:], genres)
     filtrees = filtre.conventions(conventions)
     sans_tableau = selectors.conventions_sans_tableau_en_vigueur(filtrees)
     return render(
@@ -281,7 +282,7 @@ def _export_comparaison(format_, nom, lignes, avant, apres):
         [c.code, c.intitule, c.avant, c.apres, c.ecart, c.ecart_pourcent, c.statut]
         for c in [*lignes, selectors.total_comparaison(lignes)]
     ]
-    return reponse_export(format_, nom, entetes, valeurs)
+    return reponse_export(format_, nom, entetes, valeurs, GENRES_COMPARAISON)
 
 
 def _tableau_comparatif(request, lignes, court_avant: str, court_apres: str) -> dict:

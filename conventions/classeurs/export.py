@@ -17,15 +17,15 @@ from io import BytesIO
 
 import xlsxwriter
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from commun.cellules import Genre, texte_propre, verifier
 from commun.formats import couper_aux_mots
 from conventions.models import TableauEngagements
 from conventions.selectors import annexe, annexe_vierge
 
-FORMAT_EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
-FORMAT_POURCENT = "0.00%"
+FORMAT_EUROS = Genre.EUROS.format_xlsx
+FORMAT_POURCENT = Genre.POURCENT.format_xlsx
 LIGNE_ENTETE = 11
 LIGNE_IDENTIFIANTS = 12
 GROUPE = "#E4E9F0"
@@ -120,21 +120,20 @@ class _Feuille:
                 self.feuille.write_blank(self.rang, colonne, None, format_)
         elif isinstance(valeur, str):
             # « =HYPERLINK(…) » shown as typed, read back as typed: a text, never a formula.
-            self.feuille.write_string(
-                self.rang, colonne, ILLEGAL_CHARACTERS_RE.sub("", valeur), format_
-            )
+            # XlsxWriter escapes a literal « _x0041_ » itself (``commun.cellules``).
+            self.feuille.write_string(self.rang, colonne, texte_propre(valeur), format_)
         elif isinstance(valeur, bool):
             self.feuille.write_boolean(self.rang, colonne, valeur, format_)
         elif isinstance(valeur, datetime | date):
             self.feuille.write_datetime(self.rang, colonne, valeur, format_)
         else:
-            self.feuille.write_number(self.rang, colonne, valeur, format_)
+            self.feuille.write_number(self.rang, colonne, verifier(valeur, Genre.NOMBRE), format_)
 
 
 def _nom_de_feuille(tableau, pris: set[str]) -> str:
     """The version's libellé in Excel's 31 characters, cut after a whole word, unique in the
     workbook (« … 2 » when two versions start alike)."""
-    base = ILLEGAL_CHARACTERS_RE.sub("", "En vigueur" if tableau.en_vigueur else tableau.libelle)
+    base = texte_propre("En vigueur" if tableau.en_vigueur else tableau.libelle)
     for caractere in "[]:*?/\\":
         base = base.replace(caractere, " ")
     base = base.strip() or "Version"

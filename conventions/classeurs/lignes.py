@@ -8,23 +8,22 @@ never sits in memory.
 
 from collections.abc import Iterator
 
+from commun.cellules import Genre
 from commun.flux_xlsx import Colonne, feuille_en_flux
 from conventions.models import Engagement
-
-from .export import FORMAT_EUROS
 
 COLONNES = [
     Colonne("Territoire", 24),
     Colonne("Convention", 50),
     Colonne("Identifiant de la convention", 24),
-    Colonne("Début"),
-    Colonne("Fin"),
+    Colonne("Début", genre=Genre.ANNEE),
+    Colonne("Fin", genre=Genre.ANNEE),
     Colonne("Version", 24),
     Colonne("En vigueur"),
     Colonne("Code action", 12),
     Colonne("Action", 60),
     Colonne("Financeur", 24),
-    Colonne("Montant (€)", 16, FORMAT_EUROS),
+    Colonne("Montant (€)", 16, Genre.EUROS),
 ]
 CHAMPS = [
     "tableau__convention__territoire__nom",

@@ -28,11 +28,10 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from commun.cellules import FORMULE, Genre, texte_propre, valeur_csv
 from commun.formats import lire_nombre, nombre
-from commun.telechargements import FORMULE, GRAS, cellule_texte, montant_csv, texte_xlsx
+from commun.telechargements import GRAS, cellule_xlsx
 from commun.validation import valider_par_etapes
 from comptes.acces import CHEMINS_TERRITOIRE, filtrer_par_territoire
 from conventions.classeurs import ouverture
@@ -108,7 +107,7 @@ def _jeu(lignes: list[list]) -> tablib.Dataset:
 
 
 def _sans_apostrophe(cellule: str) -> str:
-    """Undo the quote ``cellule_texte`` puts before a text a spreadsheet would run."""
+    """Undo the quote ``commun.cellules.texte_csv`` puts before a text a spreadsheet would run."""
     if cellule.startswith("'") and cellule[1:].startswith(FORMULE):
         return cellule[1:]
     return cellule
@@ -149,21 +148,22 @@ def _echapper_les_formules() -> bool:
 
 
 def _cellule_csv(valeur, echapper: bool):
-    if isinstance(valeur, Decimal):
-        return montant_csv(valeur)
-    if isinstance(valeur, str) and echapper:
-        return cellule_texte(valeur)
-    return valeur
+    """Without the setting, a text is written as it is (a spreadsheet may run it)."""
+    if isinstance(valeur, str) and not echapper:
+        return texte_propre(valeur)
+    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+        return valeur
+    return valeur_csv(valeur, Genre.EUROS if isinstance(valeur, Decimal) else None)
 
 
 def _cellule_xlsx(feuille, valeur, echapper: bool):
+    """Without the setting, a text is written as it is (openpyxl runs « =… » as a formula)."""
+    if isinstance(valeur, str) and not echapper:
+        return texte_propre(valeur)
+    cellule = cellule_xlsx(feuille, valeur)
     if isinstance(valeur, Decimal):
-        cellule = WriteOnlyCell(feuille, value=valeur)
-        cellule.number_format = "#,##0.00"
-        return cellule
-    if isinstance(valeur, str):
-        return texte_xlsx(feuille, valeur) if echapper else ILLEGAL_CHARACTERS_RE.sub("", valeur)
-    return valeur
+        cellule.number_format = "#,##0.00"  # amounts and rates alike: no unit
+    return cellule
 
 
 class Csv(base_formats.CSV):
@@ -210,8 +210,7 @@ class Xlsx(base_formats.XLSX):
         feuille.freeze_panes = "A2"
         entetes = []
         for entete in dataset.headers:
-            cellule = WriteOnlyCell(feuille, value=ILLEGAL_CHARACTERS_RE.sub("", str(entete)))
-            cellule.data_type = "s"
+            cellule = cellule_xlsx(feuille, str(entete))
             cellule.font = GRAS
             entetes.append(cellule)
         feuille.append(entetes)

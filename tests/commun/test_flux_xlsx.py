@@ -7,19 +7,21 @@ import os
 import shutil
 import subprocess
 import warnings
+from datetime import date, datetime
 from decimal import Decimal
 from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
 
+from commun.cellules import Genre
 from commun.flux_xlsx import Colonne, feuille_en_flux
 
 COLONNES = [
     Colonne("Territoire", 24),
     Colonne("Année"),
     Colonne("En vigueur"),
-    Colonne("Montant (€)", 16, '#,##0.00\\ "€"'),
+    Colonne("Montant (€)", 16, Genre.EUROS),
 ]
 RANGEES = [
     ("Dijon Métropole", 2023, True, Decimal("347000.00")),
@@ -50,7 +52,7 @@ def test_le_classeur_se_relit_comme_il_a_ete_ecrit():
     ]
     # A text that looks like a formula stays a text; the amounts are numbers in euros.
     assert feuille["A3"].data_type == "s"
-    assert feuille["D2"].number_format == '#,##0.00\\ "€"'
+    assert feuille["D2"].number_format == Genre.EUROS.format_xlsx
     assert feuille["D2"].data_type == "n"
 
 
@@ -111,21 +113,63 @@ def test_le_zip_est_lisible_sans_retour_en_arriere():
     } <= set(archive.namelist())
 
 
-def test_une_valeur_imprevue_est_refusee():
-    from datetime import date
+# Each of these once made a file Excel or openpyxl could not open, or broke the download after
+# its first bytes had left: U+FFFE, a lone surrogate, a date, a NaN (« <v>nan</v> »); a literal
+# « _x0041_ » was shown « A »; 40 000 characters are more than a cell holds.
+TEXTE_PIEGE = "a\ufffeb _x0041_ c\ud800d \x01e" + "x" * 40_000
+COLONNES_PIEGES = [
+    Colonne("Texte"),
+    Colonne("Date", genre=Genre.DATE),
+    Colonne("Écart (%)", genre=Genre.POURCENT),
+    Colonne("Montant (€)", genre=Genre.EUROS),
+]
+RANGEES_PIEGES = [
+    (TEXTE_PIEGE, date(2023, 12, 31), Decimal("-20.0"), float("nan")),
+    ("=1+1", datetime(2024, 1, 2, 12), None, Decimal("Infinity")),
+]
 
-    with pytest.raises(TypeError, match="date non prévue"):
-        _classeur([("x", date(2023, 1, 1), True, 1)])
+
+def _classeur_piege() -> bytes:
+    return b"".join(feuille_en_flux("Pièges", COLONNES_PIEGES, iter(RANGEES_PIEGES)))
 
 
-@pytest.mark.skipif(
+def test_tout_ce_qui_rendait_le_classeur_illisible_est_nettoye():
+    feuille = load_workbook(io.BytesIO(_classeur_piege())).active
+    texte = feuille["A2"].value
+    # openpyxl shows the escape as written; Excel, calamine and LibreOffice read « _x0041_ ».
+    assert texte.startswith("ab _x005F_x0041_ cd exxx") and texte.endswith("x…")
+    assert feuille["B2"].value == datetime(2023, 12, 31)
+    assert feuille["B2"].number_format == "dd/mm/yyyy"
+    assert feuille["B3"].value == datetime(2024, 1, 2, 12)
+    # A percent is a fraction shown in percent, not « -20,00 € ».
+    assert feuille["C2"].value == -0.2 and feuille["C2"].number_format == "0.00%"
+    # A number no cell can hold (NaN, infinity) is left empty rather than cutting the file.
+    assert feuille["D2"].value is None and feuille["D3"].value is None
+    assert feuille["A3"].value == "=1+1" and feuille["A3"].data_type == "s"
+
+
+def test_calamine_relit_le_texte_tel_qu_il_a_ete_ecrit():
+    from python_calamine import CalamineWorkbook
+
+    lignes = CalamineWorkbook.from_filelike(io.BytesIO(_classeur_piege())).get_sheet_by_index(0)
+    lignes = lignes.to_python()
+    texte = lignes[1][0]
+    assert texte.startswith("ab _x0041_ cd exxx") and texte.endswith("x…")
+    assert len(texte) == 32_767  # Excel's limit for a cell
+    assert lignes[1][1:3] == [date(2023, 12, 31), -0.2]
+    assert lignes[2][0] == "=1+1"
+
+
+SANS_LIBREOFFICE = pytest.mark.skipif(
     not shutil.which("libreoffice") and not os.environ.get("CI"),
     reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",
 )
-@pytest.mark.xdist_group("libreoffice")  # one profile: two at once would hand over to each other
-def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
+
+
+def _lu_par_libreoffice(tmp_path, contenu: bytes) -> list[str]:
+    """The lines of the CSV LibreOffice makes of ``contenu`` (its display, English locale)."""
     chemin = tmp_path / "flux.xlsx"
-    chemin.write_bytes(_classeur())
+    chemin.write_bytes(contenu)
     subprocess.run(
         ["libreoffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76"]
         + ["--outdir", str(tmp_path / "r"), str(chemin)],
@@ -133,8 +177,13 @@ def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
         capture_output=True,
         timeout=180,
     )
-    texte = (tmp_path / "r" / "flux.csv").read_text(encoding="utf-8")
-    lignes = texte.splitlines()
+    return (tmp_path / "r" / "flux.csv").read_text(encoding="utf-8").splitlines()
+
+
+@SANS_LIBREOFFICE
+@pytest.mark.xdist_group("libreoffice")  # one profile: two at once would hand over to each other
+def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
+    lignes = _lu_par_libreoffice(tmp_path, _classeur())
     assert lignes[0] == "Territoire,Année,En vigueur,Montant (€)"
     # A text that looks like a formula is not computed; the amounts are numbers shown in
     # euros (the CSV keeps LibreOffice's display, in its default English locale).
@@ -144,3 +193,14 @@ def test_libreoffice_ouvre_le_classeur_en_flux(tmp_path):
         "  espaces autour  ,,,0.01 €",
         "A & B <c> contrôle,2025,TRUE,7.00 €",
     ]
+
+
+@SANS_LIBREOFFICE
+@pytest.mark.xdist_group("libreoffice")
+def test_libreoffice_ouvre_le_classeur_aux_pieges(tmp_path):
+    lignes = _lu_par_libreoffice(tmp_path, _classeur_piege())
+    assert lignes[0] == "Texte,Date,Écart (%),Montant (€)"
+    texte, reste = lignes[1].rsplit("…", 1)
+    assert texte.startswith("ab _x0041_ cd exxx") and len(texte) == 32_766
+    assert reste == ",31/12/2023,-20.00%,"  # the date format is the column's
+    assert lignes[2].startswith("=1+1,")

@@ -154,6 +154,22 @@ def test_tabulation_retour_et_controles_s_exportent_en_texte(documents, libelle)
     assert "\x01" not in cellule.value
 
 
+def test_un_libelle_illisible_pour_xml_est_nettoye_et_relu_par_calamine(documents):
+    """U+FFFE made the annex unreadable (openpyxl's cleaning let it through); a literal
+    « _x0041_ » is kept as typed, not read « A »."""
+    from python_calamine import CalamineWorkbook
+
+    TableauEngagements.objects.filter(
+        convention__slug=CALPA, libelle__contains="non retenue"
+    ).update(libelle="Piège \ufffe_x0041_")
+    contenu = exporter()
+    noms = [f.title for f in load_workbook(io.BytesIO(contenu)).worksheets]
+    assert "Piège _x0041_" in noms
+    lu = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+    feuille = lu.get_sheet_by_name("Piège _x0041_").to_python()
+    assert any("Piège _x0041_" in str(cellule) for ligne in feuille for cellule in ligne)
+
+
 @pytest.mark.skipif(
     not shutil.which("libreoffice") and not os.environ.get("CI"),
     reason="LibreOffice absent (apt-get install libreoffice-calc-nogui ; .ci/run l'installe)",

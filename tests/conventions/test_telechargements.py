@@ -145,3 +145,36 @@ def test_le_tableau_de_bord_telecharge_compte_les_constats_par_gravite(finances)
     ]
     assert lus == attendus
     assert sum(r.erreurs for r in lus) >= 1 and sum(r.avertissements for r in lus) >= 1
+
+
+COMPARAISONS = [u for u in PAGES if "comparaison" in u]
+
+
+@pytest.mark.parametrize("url", COMPARAISONS)
+def test_l_ecart_en_pourcent_n_est_pas_en_euros(finances, url):
+    """« Écart (%) » was written with the euros' format (« -20,00 € ») because it is a Decimal."""
+    feuille = load_workbook(io.BytesIO(finances.get(avec(url, "xlsx")).content)).worksheets[0]
+    colonne = [c.value for c in feuille[1]].index("Écart (%)") + 1
+    ecarts = [feuille.cell(r, colonne) for r in range(2, feuille.max_row + 1)]
+    ecarts = [c for c in ecarts if c.value is not None]
+    assert ecarts, url
+    assert all(c.number_format == "0.00%" for c in ecarts), url
+    # −20 % is the fraction −0.2, as Excel counts percents.
+    assert all(-10 < c.value < 10 for c in ecarts), url
+    assert "€" not in feuille.cell(1, colonne).number_format
+
+    texte = finances.get(avec(url, "csv")).content.decode("utf-8-sig")
+    lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
+    rang = lignes[0].index("Écart (%)")
+    valeurs = [ligne[rang] for ligne in lignes[1:] if ligne[rang]]
+    assert valeurs and not [v for v in valeurs if "€" in v], url
+
+
+def test_le_tableau_de_bord_declare_le_genre_de_chaque_colonne(finances):
+    """The table says each column's kind once: the page's amounts are euros in the xlsx, the
+    counts of constats counts, the year a bare number (never « 2 023 » nor euros)."""
+    feuille = load_workbook(io.BytesIO(finances.get("/?export=xlsx").content)).worksheets[0]
+    formats = {c.value: feuille.cell(2, c.column).number_format for c in feuille[1]}
+    assert formats["État"] == formats["Collectivité"] == '#,##0.00\\ "€";-#,##0.00\\ "€"'
+    assert formats["Erreurs"] == formats["Informations"] == "#,##0"
+    assert formats["Année"] == "General" and formats["Territoire"] == "General"
