@@ -1,11 +1,10 @@
 """Forms agents fill in: an action's report and its indicators' values for a bilan."""
 
-from decimal import Decimal
-
 from django import forms
 
 from commun.concurrence import message
-from commun.formats import PLAFOND, lire_nombre, nombre
+from commun.formats import nombre
+from commun.formulaires import NombreFrancais
 
 from .models import Mesure, RapportAction
 
@@ -15,28 +14,6 @@ class RapportActionForm(forms.ModelForm):
         model = RapportAction
         fields = ["realisation", "operateur", "texte"]
         widgets = {"texte": forms.Textarea(attrs={"rows": 6})}
-
-
-class NombreFrancaisField(forms.CharField):
-    """A number typed as people type it (« 1 234,5 »), read as a Decimal ≥ 0."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            nombre_lu = lire_nombre(value)
-        except ValueError as erreur:
-            raise forms.ValidationError(str(erreur)) from None
-        if nombre_lu < 0:
-            raise forms.ValidationError("La valeur d'un indicateur ne peut pas être négative.")
-        if nombre_lu >= PLAFOND:
-            raise forms.ValidationError("Valeur hors limites (moins de 1 000 milliards).")
-        if nombre_lu != nombre_lu.quantize(Decimal("0.01")):
-            raise forms.ValidationError("Deux décimales au plus.")
-        return nombre_lu
 
 
 class MesuresForm(forms.Form):
@@ -49,7 +26,8 @@ class MesuresForm(forms.Form):
         self.versions = versions  # indicator id → version of its mesure now (0: none)
         for indicateur in indicateurs:
             valeur = valeurs.get(indicateur.pk)
-            self.fields[self.nom(indicateur)] = NombreFrancaisField(
+            self.fields[self.nom(indicateur)] = NombreFrancais(
+                nature="valeur",
                 label=indicateur.libelle,
                 required=False,
                 initial=None if valeur is None else nombre(valeur),

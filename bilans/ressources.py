@@ -29,9 +29,7 @@ class MesureRessource(RessourceProtegee):
     valeur = Field(
         attribute="valeur",
         column_name="valeur",
-        widget=NombreFrancaisWidget(
-            negatif="valeur négative ({valeur}) : un indicateur est positif ou nul"
-        ),
+        widget=NombreFrancaisWidget(nature="valeur"),
     )
     commentaire = Field(attribute="commentaire", column_name="commentaire")
 

@@ -5,7 +5,6 @@ space (U+00A0), so that an amount never wraps across two lines.
 """
 
 import calendar
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 ESPACE_FINE = "\u202f"
@@ -88,37 +87,6 @@ def date_et_heure(moment) -> str:
 
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     return f"{date_longue(local)} à {local.hour} h {local.minute:02d}"
-
-
-def lire_nombre(texte: str) -> Decimal:
-    """Read a number as people type it: « 347 000 € », « 1 234,50 », « 1234.5 ».
-
-    Spaces, no-break spaces (U+00A0) and narrow no-break spaces (U+202F) group thousands; the
-    decimal separator is a comma (or a point). « 1.234 » and « 1,234 » are refused as ambiguous
-    (thousands or decimals?) rather than guessed. Raises ``ValueError`` with a French message.
-    """
-    from decimal import InvalidOperation
-
-    nettoye = str(texte).strip().removesuffix("€").strip()
-    ambigu = re.fullmatch(r"(-?)([1-9]\d{0,2})[.,](\d{3})", nettoye)
-    if ambigu:
-        signe, milliers, unites = ambigu.groups()
-        raise ValueError(
-            f"« {texte} » est ambigu : {signe}{milliers}{ESPACE_FINE}{unites} (séparateur de "
-            f"milliers) ou {signe}{milliers},{unites} (virgule décimale) ? Écrivez "
-            f"{signe}{milliers}{unites} s'il s'agit de milliers."
-        )
-    for espace in (" ", ESPACE_INSECABLE, ESPACE_FINE, "\t"):
-        nettoye = nettoye.replace(espace, "")
-    if nettoye.count(",") == 1 and "." not in nettoye:
-        nettoye = nettoye.replace(",", ".")
-    # Digits only (no exponent, no « NaN »), and at most 14 of them before the decimal point.
-    if not re.fullmatch(r"-?\d{1,14}(\.\d+)?", nettoye):
-        raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).")
-    try:
-        return Decimal(nettoye)
-    except InvalidOperation:  # pragma: no cover — the pattern above admits only decimals
-        raise ValueError(f"« {texte} » n'est pas un nombre (exemple : 1 234,50).") from None
 
 
 def duree(debut, fin) -> str:

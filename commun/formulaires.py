@@ -1,14 +1,12 @@
 """Form fields shared by the admin and the pages: numbers typed the French way, and a select
 written without a template per option (the dashboard's list of territoires)."""
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
-from commun.formats import lire_nombre
+from commun.montants import MontantRefuse, lire_montant
 
 
 class ListeDeChoix(forms.Select):
@@ -53,23 +51,27 @@ class ListeDeChoix(forms.Select):
 
 
 class NombreFrancais(forms.DecimalField):
-    """« 1,00 », « 442 932 », « 347 000 € » or « 1234.5 »: read by the annex import's own
-    reader, so that « 1.234 » is refused as ambiguous here too; shown with a decimal comma."""
+    """The form field of every amount and indicator value (pages, grid, admin): « 1,00 »,
+    « 442 932 », « 347 000 € » or « 1234.5 », read by ``lire_montant`` as the imports read
+    them; shown with a decimal comma. ``nature="valeur"`` for an indicator's words."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, nature: str = "montant", **kwargs):
         kwargs.setdefault("localize", True)
+        self.nature = nature
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, Decimal):
-            return value
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
         try:
-            return lire_nombre(str(value))
-        except ValueError as erreur:
+            return lire_montant(value, nature=self.nature)
+        except MontantRefuse as erreur:
             raise ValidationError(str(erreur), code="invalid") from None
 
 

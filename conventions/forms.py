@@ -27,7 +27,7 @@ def nom_du_total_lu(financeur_id: int) -> str:
 
 
 def _montant(**options):
-    return NombreFrancais(required=False, min_value=0, max_digits=14, decimal_places=2, **options)
+    return NombreFrancais(required=False, **options)  # lire_montant: ≥ 0, 2 decimals
 
 
 def _valeur_lue(initial):

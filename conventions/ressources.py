@@ -10,6 +10,7 @@ from difflib import get_close_matches
 from import_export.fields import Field
 
 from commun.formats import CENTIME
+from commun.montants import MontantRefuse
 from comptes.acces import territoires_de, voit_tous_les_territoires
 from conventions.classeurs.listes import (
     LigneRefusee,
@@ -42,11 +43,15 @@ def periode(valeur) -> tuple[int, int]:
 
 
 def entier(valeur) -> int | None:
-    lu = NombreFrancaisWidget(negatif="« {valeur} » est négatif").clean(valeur)
+    refus = f"« {texte(valeur)} » n'est pas un nombre entier"
+    try:
+        lu = NombreFrancaisWidget().clean(valeur)
+    except MontantRefuse:
+        raise ValueError(refus) from None
     if lu is None:
         return None
     if lu != lu.to_integral_value() or lu > 32767:
-        raise ValueError(f"« {texte(valeur)} » n'est pas un nombre entier")
+        raise ValueError(refus)
     return int(lu)
 
 
@@ -182,9 +187,7 @@ class EngagementRessource(RessourceProtegee):
     montant = Field(
         attribute="montant",
         column_name="montant",
-        widget=NombreFrancaisWidget(
-            negatif="montant négatif ({valeur}) : un engagement est positif ou nul"
-        ),
+        widget=NombreFrancaisWidget(),
     )
 
     colonnes_obligatoires = ("convention", "période", "version", "action", "financeur", "montant")

@@ -254,7 +254,7 @@ def test_les_nombres_a_la_francaise_sont_lus_exactement(finances, saisi, lu):
 def test_1_234_est_refuse_comme_ambigu(finances, extension):
     contenu = (en_csv if extension == "csv" else en_xlsx)([ENTETES, ligne(montant="1.234")])
     page = refus(previsualiser(finances, Engagement, contenu, extension))
-    assert "Ligne 2 : montant : « 1.234 » est ambigu" in page
+    assert "Ligne 2 : montant : Montant « 1.234 » ambigu" in page
     assert engagement().montant == Decimal("100000.00")
 
 
@@ -358,14 +358,14 @@ def test_une_ligne_en_double_est_refusee_avec_ses_deux_numeros(finances):
 @pytest.mark.parametrize(
     ("cellules", "attendu"),
     [
-        ({"montant": "-5"}, "Ligne 2 : montant : montant négatif (-5) : un engagement est"),
+        ({"montant": "-5"}, "Ligne 2 : montant : Montant « -5 » négatif : positif ou nul attendu."),
         ({"financeur": "etta"}, "Ligne 2 : financeur « etta » inconnu (vouliez-vous écrire « etat"),
         ({"action": "9.9"}, "Ligne 2 : action « 9.9 » inconnue dans la convention"),
         ({"version": "Autre"}, "n'a pas de version « Autre » pour 2023"),
-        ({"montant": "12,345"}, "Ligne 2 : montant : « 12,345 » est ambigu"),
-        ({"montant": "1000,005"}, "plus de deux décimales"),
+        ({"montant": "12,345"}, "Ligne 2 : montant : Montant « 12,345 » ambigu"),
+        ({"montant": "1000,005"}, "Montant « 1000,005 » au-delà du centime"),
         ({"montant": ""}, "Ligne 2 : montant manquant"),
-        ({"montant": "=A1*2"}, "Ligne 2 : montant : « =A1*2 » n'est pas un nombre"),
+        ({"montant": "=A1*2"}, "Ligne 2 : montant : Montant « =A1*2 » illisible"),
     ],
     ids=["negatif", "financeur", "action", "version", "ambigu", "decimales", "vide", "formule"],
 )

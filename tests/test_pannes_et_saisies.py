@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from bilans.forms import MesuresForm
-from commun.formats import lire_nombre
+from commun.montants import MontantRefuse, lire_montant
 from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement
 from tests.proprietes import exemples
@@ -58,9 +58,9 @@ def test_la_base_qui_tombe_en_plein_import_ne_laisse_rien_a_moitie(documents, tm
 @given(st.text(max_size=30))
 def test_le_lecteur_de_montants_ne_leve_que_des_erreurs_francaises(texte):
     try:
-        valeur = lire_nombre(texte)
-    except ValueError as erreur:
-        assert "n'est pas un nombre" in str(erreur) or "est ambigu" in str(erreur)
+        valeur = lire_montant(texte)
+    except MontantRefuse as erreur:
+        assert str(erreur).startswith(f"Montant « {texte.strip()} » ")
     else:
         assert isinstance(valeur, Decimal)
 
@@ -69,7 +69,7 @@ def test_le_lecteur_de_montants_ne_leve_que_des_erreurs_francaises(texte):
 def test_un_montant_affiche_se_relit_a_l_identique(montant):
     from commun.formats import euros
 
-    assert lire_nombre(euros(montant)) == montant
+    assert lire_montant(euros(montant)) == montant
 
 
 @pytest.mark.django_db

@@ -15,12 +15,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from commun.formats import euros
+from commun.montants import MontantRefuse, lire_montant
 from commun.validation import erreurs_des_etapes, valider_par_etapes
 from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
 from conventions.tableaux import en_vigueur_de_la_periode
@@ -30,8 +31,6 @@ from .fichier import FichierInvalide, ObjetLu, lire
 
 journal = logging.getLogger(__name__)
 
-NOMBRE = re.compile(r"-?\d+(\.\d+)?")
-NOMBRE_FRANCAIS = re.compile(r"-?\d{1,3}([ \u00a0\u202f.]\d{3})*(,\d+)?|-?\d+,\d+")
 DATE_FRANCAISE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 # How to reach the convention of an object, to list the constats of what was loaded.
@@ -660,38 +659,14 @@ def convertir(champ, brut):
 
 
 def _decimal(champ, brut) -> Decimal:
-    if isinstance(brut, bool):
-        raise _Probleme(f"« {brut} » n'est pas un montant")
-    if isinstance(brut, int | Decimal):
-        valeur = Decimal(brut)
-    elif isinstance(brut, float):
-        valeur = Decimal(repr(brut))  # YAML reads 100000.5 as a float; its text is exact
-    elif isinstance(brut, str) and NOMBRE.fullmatch(brut.strip()):
-        valeur = Decimal(brut.strip())
-    elif isinstance(brut, str) and NOMBRE_FRANCAIS.fullmatch(brut.strip()):
-        propre = re.sub(r"[ \u00a0\u202f.]", "", brut.strip()).replace(",", ".")
-        raise _Probleme(
-            f"« {brut} » est écrit à la française : écrivez {propre} (point décimal, sans "
-            "séparateur de milliers)"
-        )
-    else:
-        raise _Probleme(f"« {brut} » n'est pas un nombre")
+    """An amount (or a rate) read as every other door reads it: « 1 234,50 » as well as 1234.5."""
     try:
-        if not valeur.is_finite():
-            raise _Probleme(f"« {brut} » n'est pas un nombre")
-        if valeur < 0:
-            raise _Probleme(f"{brut} est négatif ; un montant doit être positif ou nul")
-        pas = Decimal(10) ** -champ.decimal_places
-        if valeur != valeur.quantize(pas):
-            raise _Probleme(
-                f"{brut} a plus de {champ.decimal_places} décimales : écrivez-le au centime près "
-                "(rien n'est arrondi sans vous)"
-            )
-        if valeur >= Decimal(10) ** (champ.max_digits - champ.decimal_places):
-            raise _Probleme(f"{brut} est trop grand pour ce champ")
-        return valeur.quantize(pas)
-    except InvalidOperation:
-        raise _Probleme(f"« {brut} » n'est pas un nombre") from None
+        valeur = lire_montant(brut)
+    except MontantRefuse as refus:
+        raise _Probleme(str(refus).rstrip(".")) from None
+    if valeur >= Decimal(10) ** (champ.max_digits - champ.decimal_places):
+        raise _Probleme(f"{brut} est trop grand pour ce champ")
+    return valeur
 
 
 def _entier(brut) -> int:

@@ -4,11 +4,11 @@ Every problem names its sheet, row and column; one problem refuses the whole wor
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-from commun.formats import CENTIME, PLAFOND, lire_nombre
+from commun.montants import lire_montant
 from conventions.models import Action, Convention, Financeur, TableauEngagements
 from conventions.models.engagements import financeur_permis
 
@@ -46,28 +46,6 @@ def _ou(feuille: str, ligne: int, colonne: int | None = None) -> str:
 
 def _texte(valeur) -> str:
     return "" if valeur is None else str(valeur).strip()
-
-
-def _montant(valeur) -> Decimal:
-    if isinstance(valeur, bool):
-        raise ValueError(f"« {valeur} » n'est pas un montant.")
-    if isinstance(valeur, int | float | Decimal):
-        try:
-            montant = Decimal(str(valeur))
-        except InvalidOperation:
-            raise ValueError(f"« {valeur} » n'est pas un montant.") from None
-    else:
-        montant = lire_nombre(valeur)
-    if not montant.is_finite() or abs(montant) >= PLAFOND:
-        raise ValueError(f"« {valeur} » : montant hors limites (moins de 1 000 milliards d'euros).")
-    if montant < 0:
-        raise ValueError(f"montant négatif ({valeur}) : un engagement est positif ou nul.")
-    if montant != montant.quantize(CENTIME):
-        raise ValueError(
-            f"« {valeur} » a plus de deux décimales : écrivez le montant au centime près (rien "
-            "n'est arrondi sans vous)."
-        )
-    return montant.quantize(CENTIME)
 
 
 def _periode(texte: str) -> tuple[int, int]:
@@ -238,7 +216,7 @@ def _lire_feuille(nom, lignes, financeurs, erreurs, references) -> FeuilleLue | 
             if valeur is None or _texte(valeur) == "":
                 continue
             try:
-                lue.montants[(code, slug)] = _montant(valeur)
+                lue.montants[(code, slug)] = lire_montant(valeur)
             except ValueError as erreur:
                 erreurs.append(f"{_ou(nom, numero, colonne)} : {erreur}")
     if not vues and len(erreurs) == avant:

@@ -30,7 +30,8 @@ from import_export.forms import ImportForm
 from openpyxl import Workbook
 
 from commun.cellules import FORMULE, Genre, texte_propre, valeur_csv
-from commun.formats import lire_nombre, nombre
+from commun.formats import nombre
+from commun.montants import MontantRefuse, lire_montant
 from commun.telechargements import GRAS, cellule_xlsx
 from commun.validation import valider_par_etapes
 from comptes.acces import CHEMINS_TERRITOIRE, filtrer_par_territoire
@@ -229,28 +230,19 @@ FORMATS_PROTEGES = {base_formats.CSV: Csv, base_formats.XLSX: Xlsx}
 
 
 class NombreFrancaisWidget(widgets.NumberWidget):
-    """« 1 234,50 », « 90 000,50 € » read by the annex import's reader (``lire_nombre``), so
-    that « 1.234 » is refused as ambiguous here too; a spreadsheet's own number is taken as is.
-    Exported as a number: the format writes it (a number in xlsx, « 1234,50 » in CSV)."""
+    """The django-import-export widget of every amount and indicator value: « 1 234,50 »,
+    « 90 000,50 € » or a spreadsheet's own number, read by ``lire_montant`` as the forms and the
+    annex import read them. Exported as a number: the format writes it (a number in xlsx,
+    « 1234,50 » in CSV). ``nature="valeur"`` for an indicator's words."""
 
-    def __init__(self, *, negatif: str = ""):
+    def __init__(self, *, nature: str = "montant"):
         super().__init__(coerce_to_string=False)
-        self.negatif = negatif  # the refusal of a negative value, or "" when one is allowed
+        self.nature = nature
 
     def clean(self, value, row=None, **kwargs):
-        if self.is_empty(value):
+        if self.is_empty(value) or (isinstance(value, str) and not value.strip()):
             return None
-        if isinstance(value, bool):
-            raise ValueError(f"« {value} » n'est pas un nombre (exemple : 1 234,50).")
-        if isinstance(value, int | float | Decimal):
-            lu = Decimal(str(value))
-            if not lu.is_finite():
-                raise ValueError(f"« {value} » n'est pas un nombre (exemple : 1 234,50).")
-        else:
-            lu = lire_nombre(str(value))
-        if lu < 0 and self.negatif:
-            raise ValueError(self.negatif.format(valeur=value))
-        return lu
+        return lire_montant(value, nature=self.nature)
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -267,7 +259,10 @@ def texte(valeur) -> str:
 
 def annee(valeur) -> int:
     """A year, read by the same reader as the numbers (« 2 023 » is a year, « 2023,5 » not)."""
-    lu = NombreFrancaisWidget().clean(valeur)
+    try:
+        lu = NombreFrancaisWidget().clean(valeur)
+    except MontantRefuse:
+        lu = None
     if lu is None or lu != lu.to_integral_value() or not 1900 <= lu <= 2200:
         raise ValueError(f"année « {texte(valeur)} » illisible (exemple : 2023)")
     return int(lu)

@@ -171,7 +171,7 @@ def test_un_montant_negatif_saisi_dans_l_admin_affiche_le_message(documents, cli
         },
     )
     assert reponse.status_code == 200
-    assert "Le montant « montant » ne peut pas être négatif." in reponse.content.decode()
+    assert "Montant « -100 » négatif : positif ou nul attendu." in reponse.content.decode()
     engagement.refresh_from_db()
     assert engagement.montant > 0
 
@@ -288,7 +288,7 @@ def test_le_taux_de_cofinancement_se_saisit_comme_son_aide_l_ecrit(documents, cl
         url,
         {"tableau": montant.tableau_id, "financeur": montant.financeur_id, "montant": "1.234"},
     )
-    assert "est ambigu" in reponse.content.decode()
+    assert "Montant « 1.234 » ambigu" in reponse.content.decode()
 
 
 def test_un_nouveau_financeur_vient_apres_l_etat_et_la_collectivite(db):

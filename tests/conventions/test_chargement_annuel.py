@@ -126,6 +126,20 @@ def test_yaml_et_json_donnent_la_meme_base(tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("exemple", "ecrit"),
+    [(EXEMPLE_YAML, "8\u00a0250,50 €"), (EXEMPLE_JSON, "8 250,50")],
+    ids=["yaml", "json"],
+)
+def test_un_montant_ecrit_a_la_francaise_se_charge_comme_ailleurs(exemple, ecrit):
+    """« 1 234,50 », accepted by the forms, the admin and the imports, is accepted here too."""
+    texte = exemple.read_text(encoding="utf-8").replace('"8250.50"', f'"{ecrit}"')
+    charger(texte.encode(), nom_fichier=exemple.name)
+    montants = Engagement.objects.filter(tableau__convention__slug=SLUG, action__code="1.3")
+    assert sorted(montants.values_list("montant", flat=True)) == [Decimal("8250.50")] * 2
+
+
+@pytest.mark.django_db
 def test_l_ecart_d_arrondi_est_une_information_sur_la_page_de_la_convention(client_admin):
     charger(EXEMPLE_YAML.read_bytes(), nom_fichier=EXEMPLE_YAML.name)
     constats = [c for c in controler() if c.code == Regle.TOTAUX]
@@ -210,19 +224,16 @@ MAUVAIS_FICHIERS = {
     ),
     "montant-negatif": (
         remplacer('montant: "12500.00"', 'montant: "-12500.00"'),
-        "champ « montant » : -12500.00 est négatif ; un montant doit être positif ou nul.",
+        "champ « montant » : Montant « -12500.00 » négatif : positif ou nul attendu.",
     ),
     "montant-non-numerique": (
         remplacer('montant: "12500.00"', "montant: douze mille"),
-        "champ « montant » : « douze mille » n'est pas un nombre.",
-    ),
-    "montant-a-la-francaise": (
-        remplacer('montant: "8250.50"', 'montant: "8 250,50"'),
-        "champ « montant » : « 8 250,50 » est écrit à la française : écrivez 8250.50",
+        "champ « montant » : Montant « douze mille » illisible : attendu par exemple "
+        "« 1\u00a0234,50 ».",
     ),
     "montant-au-dela-du-centime": (
         remplacer('montant: "12500.00"', "montant: 0.123456789"),
-        "champ « montant » : 0.123456789 a plus de 2 décimales",
+        "champ « montant » : Montant « 0.123456789 » au-delà du centime : deux décimales au plus",
     ),
     "engagement-en-double": (
         ajouter(
@@ -414,7 +425,7 @@ def test_en_ligne_de_commande_un_refus_sort_en_1_sans_trace(tmp_path):
     )
     assert resultat.returncode == 1
     assert "Traceback" not in resultat.stderr
-    assert "-12500.00 est négatif" in resultat.stderr
+    assert "Montant « -12500.00 » négatif" in resultat.stderr
 
 
 # --- next year ----------------------------------------------------------------------------------
@@ -526,7 +537,7 @@ def test_l_admin_refuse_un_fichier_fautif_avec_les_messages(documents, client_ad
     avant = etat_de_la_base()
     page = deposer(client_admin, texte.encode()).content.decode()
     assert "Chargement refusé, rien n'a été écrit : 1 problème à corriger" in page
-    assert "-12500.00 est négatif" in page
+    assert "Montant « -12500.00 » négatif" in page
     assert client_admin.post(URL, {"confirmer": "1"}).status_code == 302  # nothing waiting
     assert etat_de_la_base() == avant
 

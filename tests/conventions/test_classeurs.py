@@ -286,12 +286,12 @@ def test_une_cellule_de_blancs_garde_son_montant(documents):
     [
         (
             "1.234",
-            "« 1.234 » est ambigu : 1\u202f234 (séparateur de milliers) ou 1,234 (virgule "
+            "Montant « 1.234 » ambigu : 1\u202f234 (séparateur de milliers) ou 1,234 (virgule "
             "décimale) ?",
         ),
-        ("1,234", "« 1,234 » est ambigu"),
-        ("0,123456789", "« 0,123456789 » a plus de deux décimales"),
-        (0.125, "« 0.125 » a plus de deux décimales"),
+        ("1,234", "Montant « 1,234 » ambigu"),
+        ("0,123456789", "Montant « 0,123456789 » au-delà du centime : deux décimales au plus"),
+        (0.125, "Montant « 0.125 » au-delà du centime"),
     ],
     ids=["point", "virgule", "neuf-decimales", "nombre-trois-decimales"],
 )
@@ -362,12 +362,12 @@ def cellule(feuille, coordonnees, valeur):
         ),
         pytest.param(
             cellule("En vigueur", "C14", -5),
-            "Feuille « En vigueur », ligne 14, colonne C : montant négatif",
+            "Feuille « En vigueur », ligne 14, colonne C : Montant « -5 » négatif",
             id="montant-negatif",
         ),
         pytest.param(
             cellule("En vigueur", "C14", "cent mille"),
-            "Feuille « En vigueur », ligne 14, colonne C : « cent mille » n'est pas un nombre",
+            "Feuille « En vigueur », ligne 14, colonne C : Montant « cent mille » illisible",
             id="montant-non-numerique",
         ),
         pytest.param(

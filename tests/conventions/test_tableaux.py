@@ -90,10 +90,10 @@ def test_une_action_ajoutee_et_une_case_videe(finances):
 @pytest.mark.parametrize(
     "saisie, message",
     [
-        ("-5", "Assurez-vous que cette valeur est supérieure ou égale à 0."),
-        ("1.234", "est ambigu"),
-        ("douze", "n&#x27;est pas un nombre"),
-        ("0,125", "pas plus de 2 chiffres après la virgule"),
+        ("-5", "Montant « -5 » négatif : positif ou nul attendu."),
+        ("1.234", "Montant « 1.234 » ambigu"),
+        ("douze", "Montant « douze » illisible"),
+        ("0,125", "Montant « 0,125 » au-delà du centime"),
     ],
     ids=["negatif", "ambigu", "texte", "trois-decimales"],
 )

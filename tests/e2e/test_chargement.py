@@ -91,7 +91,9 @@ def test_un_administrateur_charge_la_convention_d_exemple_puis_un_fichier_refuse
     refus = page.locator(".errornote")
     refus.wait_for()
     assert refus.inner_text().startswith("Chargement refusé, rien n'a été écrit")
-    assert any("-12500.00 est négatif" in li for li in refus.locator("li").all_inner_texts())
+    assert any(
+        "Montant « -12500.00 » négatif" in li for li in refus.locator("li").all_inner_texts()
+    )
     assert not page.get_by_role("button", name="Confirmer le chargement").count()
     capture(page, "chargement-refus")
     verifier_a_390_px(page, "chargement-refus-390")
