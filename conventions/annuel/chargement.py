@@ -676,7 +676,8 @@ def _entier(brut) -> int:
         return brut
     if isinstance(brut, Decimal | float) and math.isfinite(brut) and brut == int(brut):
         return int(brut)
-    if isinstance(brut, str) and brut.strip().isdigit():
+    # ASCII digits only: « ¹ » or « ٣ » pass str.isdigit() but are no year nor count here.
+    if isinstance(brut, str) and re.fullmatch(r"[0-9]+", brut.strip()):
         return int(brut.strip())
     raise _Probleme(f"« {brut} » n'est pas un nombre entier")
 

@@ -191,3 +191,14 @@ def test_la_migration_ramene_une_ancienne_echeance_au_dernier_jour_du_mois(
     convention = Convention.objects.get(slug="calpa-dijon-2023")
     assert (convention.bilan_echeance_jour, convention.bilan_echeance_mois) == (30, 4)
     assert convention.echeance_bilan(2023) == date(2024, 4, 30)
+
+
+@pytest.mark.parametrize("texte", ["¹", "٣", "²⁰²⁴"])
+def test_un_entier_n_accepte_que_des_chiffres_ascii(texte):
+    """« ¹ » passes str.isdigit() but not int(): found by the loader's property test, it must be
+    the loader's French refusal, never a ValueError."""
+    from conventions.annuel.chargement import _Probleme, convertir
+    from conventions.models import Convention
+
+    with pytest.raises(_Probleme, match="n'est pas un nombre entier"):
+        convertir(Convention._meta.get_field("bilan_echeance_jour"), texte)
