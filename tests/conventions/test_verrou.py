@@ -143,6 +143,32 @@ def test_une_grille_pendant_un_import_est_refusee_avec_le_montant_importe(docume
 
 
 @transactionnel
+def test_deux_imports_du_meme_tableau_passent_l_un_apres_l_autre(documents, monkeypatch):
+    """The second import reads what the first wrote: its report says so, and each write has its
+    own version (an open form sees both)."""
+    avant = engagement()
+    premier, second = classeur(91000), classeur(92000)
+    lu, ecrit = apres_lecture(monkeypatch, chargement._Etat, "__init__")
+
+    def importer(contenu, attendre):
+        def lancer():
+            if attendre:
+                lu.wait(5)
+            try:
+                return chargement.importer(contenu, nom_fichier="annexe.xlsx")
+            finally:
+                if attendre:
+                    ecrit.set()
+
+        return lancer
+
+    rapports = ensemble(importer(premier, False), importer(second, True))
+    assert "91\u202f000\u00a0€ → 92\u202f000\u00a0€" in str(rapports[1]), rapports[1]
+    assert engagement().montant == Decimal("92000.00")
+    assert engagement().version == avant.version + 2
+
+
+@transactionnel
 def test_l_administration_pendant_une_grille_refuse_la_grille(documents, monkeypatch):
     from commun.concurrence import VersionForm
 
