@@ -4,6 +4,7 @@ The message shows the colleague's value and name, and nothing is overwritten sil
 """
 
 from django import forms
+from django.db import transaction
 
 from commun.formats import euros, nombre
 
@@ -49,7 +50,10 @@ class VersionForm(forms.ModelForm):
         donnees = super().clean()
         lue = donnees.get("version_lue")
         if self.instance.pk and lue is not None:
-            actuel = type(self.instance).objects.filter(pk=self.instance.pk).first()
+            lignes = type(self.instance).objects.filter(pk=self.instance.pk)
+            if transaction.get_connection().in_atomic_block:  # the admin's: compare, then save
+                lignes = lignes.select_for_update()  # with nobody writing in between
+            actuel = lignes.first()
             if actuel is not None and actuel.version != lue:
                 raise forms.ValidationError(
                     message(

@@ -286,9 +286,20 @@ class ActionAdmin(NombresFrancaisMixin, TerritoireAdminMixin, ConstatsAdminMixin
 
 
 class EngagementForm(VersionForm):
+    """The version check runs after the tableau is locked (``conventions.verrou``): the grid
+    or an import of the same tableau cannot write between the check and the save."""
+
     class Meta:
         model = Engagement
         fields = ["tableau", "action", "financeur", "montant"]
+
+    def clean(self):
+        from .verrou import verrouiller_le_tableau
+
+        choisi = self.cleaned_data.get("tableau")
+        for tableau_id in sorted({self.instance.tableau_id, choisi and choisi.pk} - {None}):
+            verrouiller_le_tableau(tableau_id)
+        return super().clean()
 
 
 class EngagementInline(NombresFrancaisMixin, ChoixPartagesMixin, admin.TabularInline):

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from commun.concurrence import auteur, phrase
 from commun.formats import euros
 
 from .models import Action, Engagement, Financeur, TableauEngagements, TotalImprime, somme
+from .verrou import prendre_la_version, verrouiller_le_tableau
 
 RAISON_GRILLE = "saisie de la grille dans le navigateur"
 RAISON_TOTAL = "total imprimé saisi dans la grille"
@@ -155,6 +156,18 @@ def _conflits(tableau, saisies, totaux, existants, imprimes) -> list[CaseEnConfl
     return conflits
 
 
+def _refuser_la_cellule(tableau, saisie: Saisie) -> None:
+    """Raise ``Conflit`` for a cell written by someone else since it was read here, with its
+    value now (the whole save is then rolled back: nothing written)."""
+    engagement = Engagement.objects.filter(
+        tableau=tableau, action=saisie.action.pk, financeur=saisie.financeur.pk
+    ).first()
+    actuel = engagement.montant if engagement else None
+    qui = auteur(engagement) if engagement else _qui_a_supprime(tableau, saisie)
+    lieu = f"{saisie.action.code} — {saisie.financeur.nom}"
+    raise Conflit([CaseEnConflit(saisie.nom, lieu, actuel, saisie.montant, qui)])
+
+
 def _ecrire_un_total(tableau, financeur, imprime, montant, *, utilisateur, raison) -> str | None:
     """Create, change or delete one printed total; « État 347 000 € → 347 500 € » or None."""
     avant = imprime.montant if imprime else None
@@ -187,7 +200,9 @@ def enregistrer_grille(
     the lines' totals as computed by the database once the lines are written.
 
     Raises ``Conflit`` (nothing written) when a changed cell was changed meanwhile by someone
-    else; a colleague's change to a cell left alone here is kept."""
+    else; a colleague's change to a cell left alone here is kept. The tableau is locked first
+    (``conventions.verrou``): a colleague's save or an import of it waits, or is waited for."""
+    verrouiller_le_tableau(tableau.pk)
     existants = {
         (e.action_id, e.financeur_id): e
         for e in Engagement.objects.select_for_update().filter(tableau=tableau)
@@ -220,6 +235,8 @@ def enregistrer_grille(
             engagement.delete()
             resultat.supprimes += 1
         elif engagement is not None and engagement.montant != saisie.montant:
+            if not prendre_la_version(engagement.pk, engagement.version):
+                _refuser_la_cellule(tableau, saisie)
             engagement.montant = saisie.montant
             engagement.version += 1
             engagement._history_user = utilisateur
@@ -230,9 +247,19 @@ def enregistrer_grille(
     for engagement in nouveaux:
         engagement.full_clean(exclude=["tableau", "action", "financeur"])
     if nouveaux:
-        bulk_create_with_history(
-            nouveaux, Engagement, default_user=utilisateur, default_change_reason=RAISON_GRILLE
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the refusal below leaves nothing written
+                bulk_create_with_history(
+                    nouveaux,
+                    Engagement,
+                    default_user=utilisateur,
+                    default_change_reason=RAISON_GRILLE,
+                )
+        except IntegrityError:  # a colleague added the same cell meanwhile
+            for saisie in saisies:
+                if saisie.modifiee and (saisie.action.pk, saisie.financeur.pk) not in existants:
+                    _refuser_la_cellule(tableau, saisie)
+            raise  # not a new cell's: a constraint the checks above should have caught
     resultat.crees = len(nouveaux)
     if reprendre_les_totaux:
         des_lignes = {

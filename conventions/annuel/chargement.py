@@ -25,6 +25,7 @@ from commun.montants import MontantRefuse, lire_montant
 from commun.validation import erreurs_des_etapes, valider_par_etapes
 from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
 from conventions.tableaux import en_vigueur_de_la_periode
+from conventions.verrou import prendre_la_version, verrouiller_le_tableau
 
 from . import cles
 from .fichier import FichierInvalide, ObjetLu, lire
@@ -419,8 +420,21 @@ class _Chargement:
             return
         etat = 0 if existant is None else (1 if modifies else 2)
         if etat != 2:
+            if classe is Engagement:  # the tableau first, as every writer of its amounts
+                verrouiller_le_tableau(instance.tableau_id)
             if etat == 1 and any(champ.name == "version" for champ in classe._meta.fields):
                 # Optimistic locking (engagements, mesures): an open form sees the change.
+                if classe is Engagement and not prendre_la_version(instance.pk, instance.version):
+                    self._erreur(
+                        objet,
+                        label,
+                        cle,
+                        "montant",
+                        "modifié entre-temps par quelqu'un d'autre pendant le chargement : "
+                        "relancez le chargement.",
+                    )
+                    self.refuses.add((label, cle))
+                    return
                 instance.version += 1
             instance._history_user = self.utilisateur
             instance._change_reason = self.raison

@@ -1,0 +1,269 @@
+"""Two writers of one tableau's amounts at once (threads, real transactions): the tableau's row
+is locked first by each (``conventions.verrou``), so the second reads what the first wrote and
+is refused with its value, never a lost update, never a 500. On SQLite the transactions open
+IMMEDIATE and take the same turns; these tests fail before the lock on PostgreSQL.
+
+Each race is staged: the first writer, once it has read, waits (at most half a second) for the
+second to write. Without the lock the second writes in between; with it, the second waits for
+the first to commit."""
+
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from comptes import roles
+from conventions.classeurs import chargement
+from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
+from conventions.models import Action, Convention, Engagement, Financeur, Territoire
+from tests.serveur import Visiteur, texte
+
+CALPA = "calpa-dijon-2023"
+
+
+# SQLite's in-memory test database shares one cache between threads, which refuses a second
+# writer at once (« database table is locked ») instead of waiting: there, the races run on a
+# database file served by gunicorn (tests/test_concurrence.py).
+def transactionnel(test):
+    return pytest.mark.django_db(transaction=True)(
+        pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite en mémoire")(test)
+    )
+
+
+def connecte(identifiant):
+    roles.creer_compte(
+        identifiant,
+        mot_de_passe="mot-de-passe-test",
+        role=roles.FINANCES,
+        territoires=Territoire.objects.all(),
+    )
+    client = Client(raise_request_exception=False)  # a server error is a 500, as in production
+    client.force_login(get_user_model().objects.get(username=identifiant))
+    return client
+
+
+def en_vigueur():
+    return Convention.objects.get(slug=CALPA).tableaux.get(annee_debut=2023, en_vigueur=True)
+
+
+def engagement(code="1.1"):
+    return Engagement.objects.get(tableau=en_vigueur(), action__code=code, financeur__slug="etat")
+
+
+def grille(client):
+    """The grid's URL and its fields as the page shows them."""
+    tableau = en_vigueur()
+    url = reverse("conventions:modifier_tableau", args=[CALPA, tableau.pk])
+    return url, Visiteur.champs(client.get(url).content.decode())
+
+
+def nom(code, slug="etat"):
+    action = Action.objects.get(convention__slug=CALPA, code=code)
+    return f"montant_{action.pk}_{Financeur.objects.get(slug=slug).pk}"
+
+
+def classeur(montant, code="1.1") -> bytes:
+    convention = Convention.objects.get(slug=CALPA)
+    contenu = load_workbook(io.BytesIO(classeur_des_tableaux(tableaux_de(convention, 2023, 2023))))
+    feuille = contenu["En vigueur"]
+    ligne = next(r for r in range(13, feuille.max_row + 1) if feuille.cell(r, 1).value == code)
+    feuille.cell(ligne, 3).value = montant
+    sortie = io.BytesIO()
+    contenu.save(sortie)
+    return sortie.getvalue()
+
+
+def ensemble(*fonctions):
+    """Each function in its own thread (its own connection); their results, in order."""
+    resultats = [None] * len(fonctions)
+
+    def lancer(rang, fonction):
+        try:
+            resultats[rang] = fonction()
+        except Exception as erreur:  # noqa: BLE001 — reported by the test's assertions
+            resultats[rang] = erreur
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=lancer, args=pair) for pair in enumerate(fonctions)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(30)
+    return resultats
+
+
+def apres_lecture(monkeypatch, cible, attribut):
+    """Patch ``cible.attribut`` so that, once it has run (the writer has read), it lets the
+    other writer go (``lu``) and waits at most half a second for it (``ecrit``)."""
+    lu, ecrit = threading.Event(), threading.Event()
+    original = getattr(cible, attribut)
+
+    def puis_attendre(*args, **kwargs):
+        resultat = original(*args, **kwargs)
+        if not lu.is_set():
+            lu.set()
+            ecrit.wait(0.5)
+        return resultat
+
+    monkeypatch.setattr(cible, attribut, puis_attendre)
+    return lu, ecrit
+
+
+@transactionnel
+def test_une_grille_pendant_un_import_est_refusee_avec_le_montant_importe(documents, monkeypatch):
+    alice = connecte("alice")
+    url, champs = grille(alice)
+    lu, ecrit = apres_lecture(monkeypatch, chargement._Etat, "__init__")
+
+    def importer():
+        return chargement.importer(classeur(91000), nom_fichier="annexe.xlsx")
+
+    def saisir():
+        lu.wait(5)
+        try:
+            return alice.post(url, {**champs, nom("1.1"): "95 000"})
+        finally:
+            ecrit.set()
+
+    rapport, reponse = ensemble(importer, saisir)
+    assert reponse.status_code == 409, reponse.status_code
+    assert (
+        "la valeur est maintenant 91\u202f000\u00a0€ (votre saisie : 95\u202f000\u00a0€)"
+        in texte(reponse.content.decode())
+    )
+    assert "1 modifié(s)" in str(rapport)
+    assert engagement().montant == Decimal("91000.00")
+
+
+@transactionnel
+def test_deux_imports_du_meme_tableau_passent_l_un_apres_l_autre(documents, monkeypatch):
+    """The second import reads what the first wrote: its report says so, and each write has its
+    own version (an open form sees both)."""
+    avant = engagement()
+    premier, second = classeur(91000), classeur(92000)
+    lu, ecrit = apres_lecture(monkeypatch, chargement._Etat, "__init__")
+
+    def importer(contenu, attendre):
+        def lancer():
+            if attendre:
+                lu.wait(5)
+            try:
+                return chargement.importer(contenu, nom_fichier="annexe.xlsx")
+            finally:
+                if attendre:
+                    ecrit.set()
+
+        return lancer
+
+    rapports = ensemble(importer(premier, False), importer(second, True))
+    assert "91\u202f000\u00a0€ → 92\u202f000\u00a0€" in str(rapports[1]), rapports[1]
+    assert engagement().montant == Decimal("92000.00")
+    assert engagement().version == avant.version + 2
+
+
+@transactionnel
+def test_l_administration_pendant_une_grille_refuse_la_grille(documents, monkeypatch):
+    from commun.concurrence import VersionForm
+
+    admin, bruno = connecte("admin"), connecte("bruno")
+    url, champs = grille(bruno)
+    ligne = engagement()
+    adresse = reverse("admin:conventions_engagement_change", args=[ligne.pk])
+    formulaire = {
+        "tableau": ligne.tableau_id,
+        "action": ligne.action_id,
+        "financeur": ligne.financeur_id,
+        "version_lue": ligne.version,
+        "montant": "90000",
+    }
+    lu, ecrit = apres_lecture(monkeypatch, VersionForm, "clean")
+
+    def administrer():
+        return admin.post(adresse, formulaire)
+
+    def saisir():
+        lu.wait(5)
+        try:
+            return bruno.post(url, {**champs, nom("1.1"): "95 000"})
+        finally:
+            ecrit.set()
+
+    par_l_admin, par_la_grille = ensemble(administrer, saisir)
+    assert par_l_admin.status_code == 302
+    assert par_la_grille.status_code == 409, par_la_grille.status_code
+    assert "Modifié entre-temps par admin : la valeur est maintenant 90\u202f000\u00a0€" in (
+        texte(par_la_grille.content.decode())
+    )
+    assert engagement().montant == Decimal("90000.00")
+    assert engagement().version == ligne.version + 1
+
+
+@transactionnel
+def test_deux_grilles_ajoutant_la_meme_case_donnent_302_et_409(documents, monkeypatch):
+    from conventions import tableaux
+
+    alice, bruno = connecte("alice"), connecte("bruno")
+    engagement("2.1").delete()  # an empty cell both fill
+    (url, pour_alice), (_url, pour_bruno) = grille(alice), grille(bruno)
+    lu, ecrit = apres_lecture(monkeypatch, tableaux, "_conflits")
+
+    def saisir(client, champs, montant, attendre):
+        def envoyer():
+            if attendre:
+                lu.wait(5)
+            try:
+                return client.post(url, {**champs, nom("2.1"): montant})
+            finally:
+                if attendre:
+                    ecrit.set()
+
+        return envoyer
+
+    reponses = ensemble(
+        saisir(alice, pour_alice, "1 000", False), saisir(bruno, pour_bruno, "2 000", True)
+    )
+    statuts = [reponse.status_code for reponse in reponses]
+    assert statuts == [302, 409], statuts
+    assert (
+        "Modifié entre-temps par alice : la valeur est maintenant 1\u202f000\u00a0€ (votre "
+        "saisie : 2\u202f000\u00a0€)" in texte(reponses[1].content.decode())
+    )
+    assert engagement("2.1").montant == Decimal("1000.00")
+
+
+def test_une_action_supprimee_pendant_l_import_est_refusee_en_francais(documents, monkeypatch):
+    """The workbook is read before the transaction: an action deleted in between is refused
+    in French (it was a KeyError, a 500), and nothing is written."""
+    ancienne = engagement().montant
+    voisine = Action.objects.get(convention__slug=CALPA, code="3.3")
+    nouvelle = Action.objects.create(
+        convention=voisine.convention, axe=voisine.axe, code="9.9", ordre=99, intitule="Nouvelle"
+    )
+    Engagement.objects.create(
+        tableau=en_vigueur(),
+        action=nouvelle,
+        financeur=Financeur.objects.get(slug="etat"),
+        montant=1,
+    )
+    contenu = classeur(7000, code="9.9")
+
+    lire = chargement.lire
+
+    def lire_puis_supprimer(*args, **kwargs):
+        feuilles = lire(*args, **kwargs)
+        Engagement.objects.filter(action=nouvelle).delete()
+        nouvelle.delete()
+        return feuilles
+
+    monkeypatch.setattr(chargement, "lire", lire_puis_supprimer)
+    with pytest.raises(chargement.ClasseurInvalide) as refus:
+        chargement.importer(contenu, nom_fichier="annexe.xlsx")
+    assert "l'action 9.9 a été supprimée pendant l'import." in str(refus.value)
+    assert engagement().montant == ancienne
