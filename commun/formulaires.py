@@ -1,11 +1,14 @@
 """Form fields shared by the admin and the pages: numbers typed the French way, and a select
 written without a template per option (the dashboard's list of territoires)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
+from commun.formats import nombre
 from commun.montants import MontantRefuse, lire_montant
 
 
@@ -61,6 +64,14 @@ class NombreFrancais(forms.DecimalField):
         kwargs.setdefault("localize", True)
         self.nature = nature
         super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        """A stored amount with its thousands apart (« 100 000,00 », not « 100000,00 »); what
+        the person typed is shown as typed."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            texte = nombre(value)
+            return texte if "," in texte else f"{texte},00"
+        return super().prepare_value(value)
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -253,7 +253,8 @@ def test_le_total_imprime_se_met_a_jour_dans_la_grille(finances):
     assert "le total que le document signé imprime, tel qu'il y figure" in page
     donnees = donnees_de_la_grille(tableau)
     etat = Financeur.objects.get(slug="etat")
-    assert donnees[f"total_imprime_{etat.pk}"] == "347000,00"
+    # Thousands apart, as the pages write them, not « 347000,00 ».
+    assert donnees[f"total_imprime_{etat.pk}"] == "347\u202f000,00"
     donnees[case(tableau, "3.3", "etat")] = "3 000"
     assert finances.post(url_grille(tableau), donnees).status_code == 302
     assert constats_des_totaux(finances, tableau) == [
