@@ -11,6 +11,8 @@ the cost, with no extension and no extra column, on PostgreSQL (``~*``) as on SQ
 
 import re
 
+from django.db.models import Q
+
 ACCENTUES = "àâäáãåāçćèéêëēęìíîïīñńòóôöõøōùúûüūýÿœæ"
 SIMPLES = "aaaaaaacceeeeeeiiiiinnooooooouuuuuyyoa"
 TABLE = str.maketrans(ACCENTUES, SIMPLES)
@@ -32,3 +34,12 @@ def motif_sans_accents(texte: str) -> str:
         f"[{FORMES[lettre]}]" if lettre in FORMES else re.escape(lettre)
         for lettre in sans_accents(texte)
     )
+
+
+def contient(texte: str, *champs: str) -> Q:
+    """Rows where one of ``champs`` contains ``texte``, whatever its accents and case."""
+    motif = motif_sans_accents(texte)
+    filtre = Q()
+    for champ in champs:
+        filtre |= Q(**{f"{champ}__iregex": motif})
+    return filtre

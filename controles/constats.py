@@ -27,7 +27,7 @@ PLURIELS = {
 
 
 class Regle(models.TextChoices):
-    """One code per rule of DESIGN.md, « Rules the application checks »."""
+    """One code per rule of docs/DESIGN.md, « Rules the application checks »."""
 
     COFINANCEMENT = "cofinancement", "cofinancement"
     TOTAUX = "totaux", "totaux imprimés"
@@ -79,6 +79,10 @@ class Constat:
 
     def couvre(self, annee: int) -> bool:
         return self.annees is None or self.annees[0] <= annee <= self.annees[1]
+
+    def chevauche(self, debut: int, fin: int) -> bool:
+        """Whether the constat concerns a year of the period ``debut``-``fin``."""
+        return self.annees is None or (self.annees[0] <= fin and self.annees[1] >= debut)
 
     def en_json(self) -> dict:
         def texte(valeur):

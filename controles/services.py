@@ -6,6 +6,7 @@ is fixed: it does not grow with the number of actions, engagements or convention
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -46,66 +47,44 @@ def controler(
 
 
 def echeances(conventions, *, aujourdhui: date | None = None) -> list[Constat]:
-    """Only the calendar rule: overdue and upcoming bilans, read in two queries (the dashboard
-    shows them for every convention without loading every engagement).
-
-    The conventions and their bilans are read as rows; only the conventions with a year to
-    report (``calendrier.a_signaler``) and their bilans become objects, which the rule then
-    reads: hundreds of conventions, a few constats. Each bilan points at the convention already
-    built rather than at a copy per row."""
-    from types import SimpleNamespace
-
+    """Only the calendar rule, for the dashboard, which shows it for every convention without
+    loading every engagement: the conventions' due dates and their bilans' dates are read as
+    a few columns (two queries), the rule's own gate (``calendrier.a_signaler``) keeps the
+    conventions with a year to report, and only those and their bilans are read as objects
+    (two more queries: hundreds of conventions, a few constats), which the rule then reads."""
     from bilans.models import Bilan
 
     from .regles.calendrier import a_signaler
 
     aujourdhui = aujourdhui or timezone.localdate()
-    champs_convention = [champ.attname for champ in Convention._meta.concrete_fields]
-    champs_bilan = [champ.attname for champ in Bilan._meta.concrete_fields]
-    conventions_lues = list(conventions.values_list(*champs_convention))
-    bilans_lus = list(
-        Bilan.objects.filter(convention__in=conventions.order_by().values("pk")).values_list(
-            *champs_bilan
-        )
-    )
-    c_pk, debut, fin, jour, mois, apres = (
-        champs_convention.index(nom)
-        for nom in (
-            "id",
+    dates = {
+        (convention, annee): [deliberation, transmission]
+        for convention, annee, deliberation, transmission in Bilan.objects.filter(
+            convention__in=conventions.order_by().values("pk")
+        ).values_list("convention", "annee", "date_deliberation", "date_transmission")
+    }
+    concernees = [
+        pk
+        for pk, debut, fin, jour, mois, apres in conventions.values_list(
+            "pk",
             "annee_debut",
             "annee_fin",
             "bilan_echeance_jour",
             "bilan_echeance_mois",
             "bilan_echeance_annees_apres",
         )
-    )
-    b_convention, b_annee, b_deliberation, b_transmission = (
-        champs_bilan.index(nom)
-        for nom in ("convention_id", "annee", "date_deliberation", "date_transmission")
-    )
-    dates = {
-        (ligne[b_convention], ligne[b_annee]): [ligne[b_deliberation], ligne[b_transmission]]
-        for ligne in bilans_lus
-    }
-    par_pk = {}
-    for ligne in conventions_lues:
-        for annee in range(ligne[debut], ligne[fin] + 1):
-            echeance = Convention.echeance(annee, ligne[jour], ligne[mois], ligne[apres])
-            if echeance is not None and a_signaler(
-                echeance, dates.get((ligne[c_pk], annee), [None, None]), aujourdhui
-            ):
-                par_pk[ligne[c_pk]] = Convention.from_db(conventions.db, champs_convention, ligne)
-                break
-    bilans = []
-    for ligne in bilans_lus:
-        convention = par_pk.get(ligne[b_convention])
-        if convention is not None:
-            bilan = Bilan.from_db(conventions.db, champs_bilan, ligne)
-            bilan.convention = convention
-            bilans.append(bilan)
+        if any(
+            (echeance := Convention.echeance(annee, jour, mois, apres)) is not None
+            and a_signaler(echeance, dates.get((pk, annee), [None, None]), aujourdhui)
+            for annee in range(debut, fin + 1)
+        )
+    ]
+    par_pk = Convention.objects.in_bulk(concernees)
+    bilans = list(Bilan.objects.filter(convention__in=concernees))
+    for bilan in bilans:
+        bilan.convention = par_pk[bilan.convention_id]  # the one object, not a copy per bilan
     donnees = SimpleNamespace(conventions=list(par_pk.values()), bilans=bilans)
-    calendrier = regle_de(Regle.CALENDRIER)
-    return trier(calendrier(donnees, aujourdhui))
+    return trier(regle_de(Regle.CALENDRIER)(donnees, aujourdhui))
 
 
 @dataclass

@@ -1,6 +1,6 @@
-"""Writes on a tableau des engagements from the browser: the annex grid saved in one go (its
-amounts and the totals printed in the signed document), a new version copied from the displayed
-one, and « mettre en vigueur ». Each is atomic and keeps the history (who, why).
+"""The annex grid of a tableau des engagements saved in one go from the browser: its amounts
+and the totals printed in the signed document, atomic, with the history (who, why). A new
+version and « mettre en vigueur » are in ``conventions.versions``.
 
 Two people may edit the same grid at once. Each cell carries the value it showed when the page
 was opened; only the cells this person changed are written, and only those are compared with
@@ -11,15 +11,20 @@ with the colleague's value (nothing written).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from commun.concurrence import auteur, phrase
 from commun.formats import euros
-
-from .models import Action, Engagement, Financeur, TableauEngagements, TotalImprime, somme
-from .verrou import prendre_la_version, verrouiller_le_tableau
+from conventions.models import (
+    Action,
+    Engagement,
+    Financeur,
+    TableauEngagements,
+    TotalImprime,
+    somme,
+)
+from conventions.verrou import prendre_la_version, verrouiller_le_tableau
 
 RAISON_GRILLE = "saisie de la grille dans le navigateur"
 RAISON_TOTAL = "total imprimé saisi dans la grille"
@@ -98,7 +103,9 @@ class SaisieDuTotal(_Modifiee):
 
 
 @dataclass
-class Bilan:
+class ResultatDeLaGrille:
+    """What a save of the grid did, in numbers, for the message the page shows."""
+
     crees: int = 0
     modifies: int = 0
     supprimes: int = 0
@@ -194,7 +201,7 @@ def enregistrer_grille(
     utilisateur,
     totaux: list[SaisieDuTotal] = (),
     reprendre_les_totaux: bool = False,
-) -> Bilan:
+) -> ResultatDeLaGrille:
     """Write the cells this person changed: a typed amount creates or changes its line, an
     emptied cell deletes it; then the printed totals typed, or, with ``reprendre_les_totaux``,
     the lines' totals as computed by the database once the lines are written.
@@ -215,7 +222,7 @@ def enregistrer_grille(
     conflits = _conflits(tableau, saisies, totaux, existants, imprimes)
     if conflits:
         raise Conflit(conflits)
-    resultat, nouveaux = Bilan(), []
+    resultat, nouveaux = ResultatDeLaGrille(), []
     for saisie in saisies:
         if not saisie.modifiee:
             continue
@@ -293,113 +300,3 @@ def enregistrer_grille(
             if ecrit:
                 resultat.totaux.append(ecrit)
     return resultat
-
-
-@transaction.atomic
-def nouvelle_version(
-    *, tableau: TableauEngagements, libelle: str, utilisateur
-) -> TableauEngagements:
-    """A copy of ``tableau`` under another libellé, not en vigueur, to edit."""
-    copie = TableauEngagements(
-        convention=tableau.convention,
-        annee_debut=tableau.annee_debut,
-        annee_fin=tableau.annee_fin,
-        nature=TableauEngagements.Nature.VARIANTE,
-        libelle=libelle.strip(),
-        en_vigueur=False,
-        source=f"copie de « {tableau.libelle} »",
-    )
-    copie.full_clean()  # a libellé already used for the period is refused here, in French
-    copie._history_user = utilisateur
-    copie._change_reason = f"nouvelle version, copie de « {tableau.libelle} »"
-    copie.save()
-    lignes = [
-        Engagement(
-            tableau=copie, action_id=e.action_id, financeur_id=e.financeur_id, montant=e.montant
-        )
-        for e in tableau.engagements.all()
-    ]
-    bulk_create_with_history(
-        lignes, Engagement, default_user=utilisateur, default_change_reason=copie._change_reason
-    )
-    return copie
-
-
-def _verifier_la_mise_en_vigueur(tableau: TableauEngagements) -> None:
-    """Raise the model's own ``ValidationError`` if ``tableau`` may not be en vigueur (a
-    bilan's budget prévisionnel) or may not change (its bilan transmitted); writes nothing."""
-    etait = tableau.en_vigueur
-    tableau.en_vigueur = True
-    try:
-        tableau.validate_constraints(exclude={"convention", "annee_debut", "annee_fin"})
-        TableauEngagements.garder(objets=[tableau])
-    finally:
-        tableau.en_vigueur = etait
-
-
-def refus_de_mise_en_vigueur(tableau: TableauEngagements) -> str | None:
-    """Why ``tableau`` may not be put en vigueur, for the confirmation page (None: it may)."""
-    try:
-        _verifier_la_mise_en_vigueur(tableau)
-    except ValidationError as refus:
-        return " ".join(refus.messages)
-    return None
-
-
-def en_vigueur_de_la_periode(tableau: TableauEngagements) -> TableauEngagements | None:
-    """The version en vigueur of ``tableau``'s period today (None: none is)."""
-    return (
-        TableauEngagements.objects.filter(
-            convention=tableau.convention_id,
-            annee_debut=tableau.annee_debut,
-            annee_fin=tableau.annee_fin,
-            en_vigueur=True,
-        )
-        .exclude(pk=tableau.pk)
-        .first()
-    )
-
-
-PAS_ENCORE = object()  # « mettre en vigueur » called without what the confirmation showed
-
-
-@transaction.atomic
-def mettre_en_vigueur(
-    *, tableau: TableauEngagements, utilisateur, remplace_lue=PAS_ENCORE
-) -> list[TableauEngagements]:
-    """Make ``tableau`` the one en vigueur of its period; return the versions it replaces.
-
-    Raises ``ValidationError`` (nothing written) for a tableau that may not be en vigueur (a
-    bilan's budget prévisionnel) or may not change, and, given ``remplace_lue`` (the id of the
-    version en vigueur the confirmation page showed, None for none), when another version was
-    put en vigueur since: what was confirmed is no longer what would change."""
-    _verifier_la_mise_en_vigueur(tableau)
-    anciens = list(
-        TableauEngagements.objects.select_for_update()
-        .filter(
-            convention=tableau.convention_id,
-            annee_debut=tableau.annee_debut,
-            annee_fin=tableau.annee_fin,
-            en_vigueur=True,
-        )
-        .exclude(pk=tableau.pk)
-    )
-    if remplace_lue is not PAS_ENCORE and [t.pk for t in anciens] != (
-        [] if remplace_lue is None else [remplace_lue]
-    ):
-        en_place = ", ".join(f"« {t.libelle} »" for t in anciens) or "aucune version"
-        raise ValidationError(
-            f"Entre-temps, la version en vigueur de {tableau.periode} a changé (aujourd'hui : "
-            f"{en_place}) : rien n'a été modifié, relisez la confirmation."
-        )
-    raison = f"« {tableau.libelle} » mis en vigueur"
-    for ancien in anciens:  # first, so that the one-en-vigueur constraint always holds
-        ancien.en_vigueur = False
-        ancien._history_user = utilisateur
-        ancien._change_reason = raison
-        ancien.save()
-    tableau.en_vigueur = True
-    tableau._history_user = utilisateur
-    tableau._change_reason = raison
-    tableau.save()
-    return anciens

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "bilans",
     "controles",
     "comptes",
+    "fichiers",
+    "pages",
     "outils",
 ]
 

@@ -8,8 +8,8 @@ from pauvrete.connexions import FormulaireDeConnexion
 
 # admin.site is pauvrete.administration.SiteDAdministration (its titles, its door in French).
 urlpatterns = [
-    path("", include("conventions.urls")),
-    path("", include("bilans.urls")),
+    path("", include("pages.conventions.urls")),
+    path("", include("pages.bilans.urls")),
     path(
         "compte/connexion/",
         auth_views.LoginView.as_view(authentication_form=FormulaireDeConnexion),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from commun.historique import valeur_lisible
 from comptes import roles
 from conventions.models import Convention, Engagement, Seance, TableauEngagements, Territoire
-from conventions.tableaux import mettre_en_vigueur
+from conventions.versions import mettre_en_vigueur
 
 CALPA = "calpa-dijon-2023"
 

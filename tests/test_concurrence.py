@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from bilans.models import Mesure
 from commun.formats import euros
 from comptes import roles
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
 from tests.bilans.formulaires import champ_de, formulaire_du_rapport
 from tests.serveur import Visiteur, instance, texte
 
@@ -102,7 +102,7 @@ def test_deux_imports_du_meme_tableau_apres_apercu(documents):
 
     url = reverse("admin:conventions_tableauengagements_import")
     emma.post(url, {"fichier": classeur(91000)})  # Emma previews her workbook…
-    from conventions.classeurs.chargement import importer
+    from fichiers.classeurs.chargement import importer
 
     importer(classeur(92000).getvalue(), nom_fichier="autre.xlsx")  # …another import lands…
     reponse = emma.post(url, {"confirmer": "1"}, follow=True)  # …then Emma confirms.

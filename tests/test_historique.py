@@ -6,9 +6,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from comptes import roles
-from conventions.classeurs.chargement import importer
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement, Territoire
+from fichiers.classeurs.chargement import importer
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
 from tests.bilans.formulaires import champ_de, formulaire_du_rapport
 
 CALPA = "calpa-dijon-2023"

@@ -1,5 +1,5 @@
 """Import and export of the admin's flat lists (django-import-export), configured safely: each
-guard of ``conventions/classeurs/listes.py`` by a test that fails without it."""
+guard of ``fichiers/classeurs/listes.py`` by a test that fails without it."""
 
 import csv
 import html
@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from bilans.models import Mesure
 from comptes import roles
-from conventions.classeurs import ouverture
 from conventions.models import (
     Convention,
     Engagement,
@@ -23,6 +22,7 @@ from conventions.models import (
     TableauEngagements,
     Territoire,
 )
+from fichiers.classeurs import ouverture
 
 RETENUE = "Version Dijon Métropole retenue sur le Territoire Zéro Non Recours"
 ENTETES = ["convention", "période", "version", "action", "financeur", "montant"]

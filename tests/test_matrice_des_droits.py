@@ -200,8 +200,8 @@ def test_l_administration_ne_montre_que_son_territoire(documents, client_de):
 def test_un_import_ne_touche_pas_un_autre_territoire(documents, client_de):
     import io
 
-    from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
     from conventions.models import Convention
+    from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
 
     autre = Territoire.objects.create(slug="autre", nom="Autre métropole")
     client = client_de(roles.FINANCES, territoires=[autre])

@@ -37,17 +37,26 @@ from django.urls import NoReverseMatch, resolve, reverse
 from bilans.models import Bilan
 from comptes import roles
 from comptes.acces import CHEMINS_TERRITOIRE
-from conventions.annuel.chargement import charger
-from conventions.annuel.reconduction import reconduire
-from conventions.classeurs.export import classeur_des_tableaux
 from conventions.models import Convention, Financeur, TableauEngagements, Territoire
+from fichiers.annuel.chargement import charger
+from fichiers.annuel.reconduction import reconduire
+from fichiers.classeurs.export import classeur_des_tableaux
 from tests.bilans.test_gel import photo, transmettre
 from tests.conventions.test_chargement_annuel import EXEMPLE_YAML
 from tests.test_matrice_des_droits import HORS_MATRICE, noms_d_url
 
 CALPA = "calpa-dijon-2023"
 SUIVI = reverse("admin:conventions_convention_charger_suivi")  # the load's result screen
-NOS_APPLICATIONS = {"conventions", "bilans", "controles", "comptes", "outils", "import_export"}
+NOS_APPLICATIONS = {
+    "conventions",
+    "bilans",
+    "controles",
+    "comptes",
+    "fichiers",
+    "pages",
+    "outils",
+    "import_export",
+}
 
 # Our management commands (and django-import-export's) × what they may write. Django's own
 # (loaddata, flush, shell…) are the operator's direct access to the database, outside the

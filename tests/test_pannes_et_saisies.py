@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from bilans.forms import MesuresForm
 from commun.montants import MontantRefuse, lire_montant
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
+from pages.bilans.forms import MesuresForm
 from tests.proprietes import exemples
 
 CALPA = "calpa-dijon-2023"
@@ -42,7 +42,7 @@ def test_la_base_qui_tombe_en_plein_import_ne_laisse_rien_a_moitie(documents, tm
         raise OperationalError("server closed the connection unexpectedly")
 
     with (
-        mock.patch("conventions.classeurs.chargement.historiser_en_bloc", panne),
+        mock.patch("fichiers.classeurs.chargement.historiser_en_bloc", panne),
         pytest.raises(CommandError, match="rien n'a été écrit"),
     ):
         call_command("importer", str(fichier), stdout=StringIO(), stderr=StringIO())

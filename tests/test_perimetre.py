@@ -10,12 +10,12 @@ import yaml
 from openpyxl import load_workbook
 
 from comptes import roles
-from conventions.annuel.chargement import charger
-from conventions.annuel.fichier import FichierInvalide
-from conventions.classeurs.chargement import importer
-from conventions.classeurs.export import LIGNE_IDENTIFIANTS, classeur_des_tableaux
-from conventions.classeurs.lecture import ClasseurInvalide
 from conventions.models import Convention, Engagement, TableauEngagements, Territoire
+from fichiers.annuel.chargement import charger
+from fichiers.annuel.fichier import FichierInvalide
+from fichiers.classeurs.chargement import importer
+from fichiers.classeurs.export import LIGNE_IDENTIFIANTS, classeur_des_tableaux
+from fichiers.classeurs.lecture import ClasseurInvalide
 from tests.conventions.test_chargement_annuel import EXEMPLE_YAML
 
 HS = "calpa-haute-saone-2021"

@@ -10,10 +10,10 @@ import zipfile
 import pytest
 import yaml
 
-from conventions.annuel import fichier
-from conventions.annuel.fichier import FichierInvalide
-from conventions.classeurs import listes, ouverture
-from conventions.classeurs.ouverture import ClasseurInvalide
+from fichiers.annuel import fichier
+from fichiers.annuel.fichier import FichierInvalide
+from fichiers.classeurs import listes, ouverture
+from fichiers.classeurs.ouverture import ClasseurInvalide
 from outils.banc import televersements
 from outils.banc.televersements import HAUSSE_MAX, RACINE, SECONDES_MAX, en_sous_processus
 

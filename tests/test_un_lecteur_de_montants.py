@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from commun.formulaires import NombreFrancais
 from commun.montants import MontantRefuse, lire_montant
-from conventions.annuel.chargement import _Probleme, convertir
-from conventions.classeurs.listes import NombreFrancaisWidget
 from conventions.models import Engagement
+from fichiers.annuel.chargement import _Probleme, convertir
+from fichiers.classeurs.listes import NombreFrancaisWidget
 from tests.proprietes import exemples
 
 REFUS = "refus"
@@ -48,7 +48,7 @@ def par_le_chargeur(texte):
 
 def par_le_classeur(texte):
     try:
-        return lire_montant(texte)  # conventions/classeurs/lecture.py reads each cell so
+        return lire_montant(texte)  # fichiers/classeurs/lecture.py reads each cell so
     except MontantRefuse:
         return REFUS
 

@@ -1,11 +1,11 @@
-"""The nine rules of DESIGN.md, « Rules the application checks », one module each.
+"""The nine rules of docs/DESIGN.md, « Rules the application checks », one module each.
 
 Each module quotes, in its docstring, the sentence of the convention (or of the domain guide) it
 checks, names its parameters as module constants, and registers its one function with
 ``@regle(Regle.CODE)``. Each function reads a ``Donnees`` snapshot (and, for the calendar, today's
 date) and yields ``Constat``s; none of them writes anything.
 
-``REGLES`` lists the registered rules in the order of ``Regle`` (the order of DESIGN.md); the
+``REGLES`` lists the registered rules in the order of ``Regle`` (the order of docs/DESIGN.md); the
 service runs them, and through it the command, the pages and the admin. To add a rule: add its
 code to ``Regle`` and a module here whose function carries ``@regle``; every module of this
 package not starting with « _ » is imported below.

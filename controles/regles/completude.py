@@ -4,7 +4,7 @@ every action of a bilan's year has its report in the bilan.
 The convention binds each action to its funding and its report: the Annexe 1 (« Tableau des
 engagements ») gives every action of the Annexe 2 its « Montant État » and « Montant Dijon
 métropole », and article 2.4 asks that the bilan « décrit les résultats obtenus ainsi que
-l'atteinte des objectifs fixés » for the actions mises en œuvre. The domain guide (DESIGN.md,
+l'atteinte des objectifs fixés » for the actions mises en œuvre. The domain guide (docs/DESIGN.md,
 « Rules the application checks ») puts it: « every action of the convention has engagements in
 the tableau en vigueur ».
 
@@ -14,10 +14,10 @@ lacks); an action of the bilan's year without its report is an avertissement.
 
 A convention drafted by ``reconduire`` is not complete either while a text of it, or of one of
 its actions, still carries the mark « [à réécrire pour 2024] » put on last year's wording
-(``conventions/annuel/a_reecrire.py``): one avertissement « texte à réécrire » per object.
+(``conventions/a_reecrire.py``): one avertissement « texte à réécrire » per object.
 """
 
-from conventions.annuel.a_reecrire import textes_a_reecrire
+from conventions.a_reecrire import textes_a_reecrire
 
 from ..constats import Constat, Regle, Severite
 from ..donnees import Donnees

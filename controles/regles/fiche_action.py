@@ -3,7 +3,7 @@
 Each fiche action of the Annexe 2 of the Pacte de solidarité 2020 (« Précisions autour des
 actions ») ends on its budget, for instance « Budget estimé 152 000 € » for the action 1.1,
 while the Annexe 1 (tableau des engagements) gives the same action its amounts per financeur.
-The domain guide (DESIGN.md, « Rules the application checks ») asks that « the "budget estimé"
+The domain guide (docs/DESIGN.md, « Rules the application checks ») asks that « the "budget estimé"
 of a fiche equals the sum of the action's engagements »: the engagements en vigueur, all
 financeurs together. A fiche without a budget is not checked; a difference is an avertissement.
 """

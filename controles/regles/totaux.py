@@ -3,7 +3,7 @@
 The documents print their own totals: the Annexe 1 of the Pacte de solidarité 2020 closes its
 tableau des engagements on « Total 200 000 € 200 000 € », the CALPA 2023 tableau on « Total
 347 000 € 347 000 € », while the bilan 2023's budget prévisionnel par action adds up to
-« Total 347 500 € 347 500 € ». The domain guide (DESIGN.md, « Rules the application checks »)
+« Total 347 500 € 347 500 € ». The domain guide (docs/DESIGN.md, « Rules the application checks »)
 asks that « the total printed in a document equals the sum of its lines, per financeur »: the
 printed total is kept as the document says it, and the difference with the lines is reported.
 

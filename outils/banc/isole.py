@@ -93,14 +93,14 @@ def _administrateur():
 
 
 def _lignes():
-    from conventions.classeurs.lignes import lignes_d_engagement
     from conventions.models import TableauEngagements
+    from fichiers.classeurs.lignes import lignes_d_engagement
 
     return lignes_d_engagement(TableauEngagements.objects.all())
 
 
 def _titres():
-    from conventions.classeurs.lignes import COLONNES
+    from fichiers.classeurs.lignes import COLONNES
 
     return [colonne.titre for colonne in COLONNES]
 
@@ -160,7 +160,7 @@ def exporter_http(releve: Releve, sortie: str) -> dict:
 
 
 def exporter_fichier(releve: Releve, sortie: str) -> dict:
-    from conventions.classeurs.lignes import ecrire_lignes
+    from fichiers.classeurs.lignes import ecrire_lignes
 
     debut = time.perf_counter()
     with releve, open(sortie, "wb") as fichier:
@@ -200,7 +200,7 @@ def exporter_xlsxwriter(releve: Releve, sortie: str) -> dict:
 def importer(releve: Releve, chemin: str, attendu: str, brut: bool = False) -> dict:
     from django.db import transaction
 
-    from conventions.classeurs.chargement import importer as importer_
+    from fichiers.classeurs.chargement import importer as importer_
 
     from .mesures import Banc
 

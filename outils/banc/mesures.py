@@ -321,7 +321,7 @@ class Rapport:
             "",
             f"## 3. Export xlsx de {e['lignes']:,} lignes d'engagement".replace(",", "\u202f"),
             "",
-            "Application : `conventions.classeurs.lignes` sur `commun.flux_xlsx` (la page « "
+            "Application : `fichiers.classeurs.lignes` sur `commun.flux_xlsx` (la page « "
             "toutes les lignes d'engagement » et `manage.py exporter_engagements`) : en-têtes "
             "en gras figés, largeurs, format monétaire, textes jamais lus comme formules, "
             "envoyé pendant qu'il s'écrit. Par HTTP : un vrai serveur (`wsgiref`) et une "
@@ -513,8 +513,8 @@ class Banc:
         turning from round to round so that none always runs on a warmer cache."""
         import tempfile
 
-        from conventions.classeurs.lignes import ecrire_lignes, lignes_d_engagement
         from conventions.models import TableauEngagements
+        from fichiers.classeurs.lignes import ecrire_lignes, lignes_d_engagement
 
         dossier = tempfile.mkdtemp(prefix="pauvrete-banc-export-")
         sortie = os.path.join(dossier, "export.xlsx")
@@ -549,9 +549,9 @@ class Banc:
         self._fonctions = {"export": application}
 
     def mesurer_import(self):
-        from conventions.classeurs.chargement import importer
-        from conventions.classeurs.export import classeur_des_tableaux
         from conventions.models import Engagement, TableauEngagements
+        from fichiers.classeurs.chargement import importer
+        from fichiers.classeurs.export import classeur_des_tableaux
 
         tableaux, lignes = [], 0
         for tableau in (

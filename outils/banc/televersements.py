@@ -61,7 +61,7 @@ def _lire(contenu: bytes, nom: str) -> bytes:
 def classeur_textes_partages() -> bytes:
     """As many one-character shared strings as the count allows (openpyxl builds an object for
     each: 3.5 µs a tag), each cell of the sheet pointing at one."""
-    from conventions.classeurs.ouverture import CONSTRUCTIONS_MAX
+    from fichiers.classeurs.ouverture import CONSTRUCTIONS_MAX
 
     hasard = random.Random(23)
     contenu = classeur_vide()
@@ -104,7 +104,7 @@ def classeur_textes_partages() -> bytes:
 def classeur_cellules() -> bytes:
     """Empty cells, the cheapest element to write and, per tag, the dearest sheet content for
     openpyxl to read, as many as the count allows, in the most rows allowed."""
-    from conventions.classeurs.ouverture import CONSTRUCTIONS_MAX, LIGNES_MAX
+    from fichiers.classeurs.ouverture import CONSTRUCTIONS_MAX, LIGNES_MAX
 
     hasard = random.Random(23)
     contenu = classeur_vide()
@@ -127,7 +127,7 @@ def classeur_cellules() -> bytes:
 def classeur_styles() -> bytes:
     """Cell formats, each an openpyxl object (25 µs, 1.7 kio), as many as the count of the
     parts other than the sheets allows."""
-    from conventions.classeurs.ouverture import AUTRES_MAX
+    from fichiers.classeurs.ouverture import AUTRES_MAX
 
     hasard = random.Random(23)
     contenu = classeur_vide()
@@ -148,7 +148,7 @@ def classeur_styles() -> bytes:
 def objets_yaml() -> list[dict]:
     """As many objects as allowed: a convention, then tableaux and as many engagements whose
     keys are all mistyped (each a lookup, a refusal and, for the first ones, a suggestion)."""
-    from conventions.annuel.fichier import OBJETS_MAX
+    from fichiers.annuel.fichier import OBJETS_MAX
 
     slug = "banc-televersements"
     objets = [
@@ -283,7 +283,7 @@ def _apercu_de_la_liste(contenu: bytes, compte) -> str:
 
 
 def _lire_le_classeur(contenu: bytes) -> str:
-    from conventions.classeurs.ouverture import ClasseurInvalide, feuilles
+    from fichiers.classeurs.ouverture import ClasseurInvalide, feuilles
 
     try:
         lues = feuilles(contenu)
@@ -293,8 +293,8 @@ def _lire_le_classeur(contenu: bytes) -> str:
 
 
 def _charger(contenu: bytes, nom: str) -> str:
-    from conventions.annuel.chargement import charger
-    from conventions.annuel.fichier import FichierInvalide
+    from fichiers.annuel.chargement import charger
+    from fichiers.annuel.fichier import FichierInvalide
 
     try:
         charger(contenu, nom_fichier=nom, essai=True)

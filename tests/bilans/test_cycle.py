@@ -9,7 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from bilans import cycle
+from bilans import chronologie, cycle
 from bilans.models import Bilan, Mesure
 from comptes import roles
 from conventions.models import Territoire
@@ -218,7 +218,7 @@ def test_le_parcours_complet_et_sa_chronologie(
     poster(client, "valider", commentaire="Conforme.")
     bilan = Bilan.objects.get(convention__slug=CALPA)
     assert bilan.statut == Statut.VALIDE
-    etapes = [(e.qui, e.avant, e.apres, e.commentaire) for e in cycle.chronologie(bilan)]
+    etapes = [(e.qui, e.avant, e.apres, e.commentaire) for e in chronologie.chronologie(bilan)]
     assert etapes == [
         ("agente", "en préparation", "délibéré", ""),
         ("agente", "délibéré", "transmis au préfet", ""),
@@ -336,5 +336,5 @@ def test_un_bilan_charge_sans_historique_garde_son_premier_changement(db):
         "agente", mot_de_passe="x", role=roles.AGENT, territoires=[bilan.convention.territoire]
     )
     cycle.appliquer(agente, bilan, "deliberer", date_deliberation=date(2024, 3, 14))
-    etapes = [(e.qui, e.avant, e.apres) for e in cycle.chronologie(bilan)]
+    etapes = [(e.qui, e.avant, e.apres) for e in chronologie.chronologie(bilan)]
     assert etapes == [("agente", "en préparation", "délibéré")]

@@ -18,12 +18,12 @@ from openpyxl import load_workbook
 from bilans import cycle
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction
 from comptes import roles
-from conventions.annuel.chargement import charger
-from conventions.annuel.fichier import FichierInvalide
-from conventions.classeurs.chargement import importer
-from conventions.classeurs.export import classeur_des_tableaux
-from conventions.classeurs.lecture import ClasseurInvalide
 from conventions.models import Engagement, TableauEngagements, Territoire, TotalImprime
+from fichiers.annuel.chargement import charger
+from fichiers.annuel.fichier import FichierInvalide
+from fichiers.classeurs.chargement import importer
+from fichiers.classeurs.export import classeur_des_tableaux
+from fichiers.classeurs.lecture import ClasseurInvalide
 
 CALPA = "calpa-dijon-2023"
 ADRESSE = f"/conventions/{CALPA}/bilans/2023/"

@@ -39,6 +39,24 @@ def test_corriger_un_indicateur_fait_disparaitre_son_constat(agent):
     ).valeur == Decimal("272")
 
 
+def test_un_enregistrement_fait_tourner_les_controles_une_fois_par_requete(agent, monkeypatch):
+    """The save's message words the checks of the page it redirects to: the checks run once
+    for the save and its page, not once to word the message and again on the redirect."""
+    from pages.bilans import views
+
+    appels = []
+    controler = views.controler
+    monkeypatch.setattr(views, "controler", lambda *a: appels.append(1) or controler(*a))
+    donnees, rapport = formulaire_du_rapport("3.2")
+    donnees[champ_de(rapport, "personnes-suivies")] = "272"
+    reponse = agent.post(URL, donnees)
+    assert reponse.status_code == 302 and appels == []
+    html = agent.get(reponse["Location"]).content.decode()
+    assert appels == [1]
+    assert "Action 3.2 enregistrée. Contrôles du bilan : 2 erreurs · 4 avertissements." in html
+    assert "enregistrée" not in agent.get(URL).content.decode()  # said once
+
+
 def test_un_nombre_a_la_francaise_est_compris(agent):
     donnees, rapport = formulaire_du_rapport("1.1")
     donnees[champ_de(rapport, "entretiens")] = "5\u202f100"

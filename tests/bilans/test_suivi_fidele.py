@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from bilans import cycle, gel
+from bilans import chronologie, gel
 from bilans.models import Bilan, RapportAction
 from commun.formats import date_longue
 from comptes import roles
@@ -165,7 +165,7 @@ def test_corriger_la_date_de_transmission(comptes):
     assert f"Date de transmission corrigée : {date_longue(AUJOURDHUI)}" in lignes
     assert "→ 20 mars 2024" in lignes
     assert "Transmise par courrier le 20 mars, enregistrée en ligne ce jour." in lignes
-    etapes = cycle.chronologie(bilan)
+    etapes = chronologie.chronologie(bilan)
     assert [(e.intitule, e.apres, e.commentaire) for e in etapes][-1] == (
         "Date de transmission corrigée",
         "20 mars 2024",

@@ -19,10 +19,16 @@ def test_chaque_lettre_accepte_ses_formes_accentuees():
 @pytest.mark.parametrize("saisie", ["C++", "(a|b)", "[x", "50 %", "a.b", "\\d", "l'accès"])
 def test_la_saisie_reste_litterale(documents, saisie):
     from conventions.models import Convention
-    from conventions.selectors import recherche
+    from pages.recherche import rechercher as recherche
 
     motif = motif_sans_accents(saisie)
     assert re.fullmatch(motif, sans_accents(saisie))  # matches itself, and only literally
-    actions, operateurs, indicateurs, conventions = recherche(Convention.objects.all(), saisie)
+    r = recherche(Convention.objects.all(), saisie)
+    actions, operateurs, indicateurs, conventions = (
+        r.actions,
+        r.operateurs,
+        r.indicateurs,
+        r.conventions,
+    )
     if saisie in {"C++", "(a|b)", "[x", "\\d"}:
         assert (actions, operateurs, indicateurs, conventions) == ([], [], [], [])

@@ -39,7 +39,7 @@ def test_chaque_regle_a_son_module_qui_cite_la_phrase_qu_elle_controle(entree):
     module = entree.module
     assert Path(module.__file__).name == f"{entree.code}.py"
     assert Path(module.__file__).parent == Path(regles.__file__).parent
-    # The docstring opens on the rule's number in DESIGN.md and quotes a sentence in « … ».
+    # The docstring opens on the rule's number in docs/DESIGN.md and quotes a sentence in « … ».
     numero = list(Regle).index(entree.code) + 1
     assert entree.documentation.startswith(f"{numero}. ")
     assert entree.citations, f"{module.__name__} ne cite aucune phrase en « … »"

@@ -26,10 +26,10 @@ from comptes import roles
 from comptes.models import Profil
 from controles.constats import Regle, Severite
 from controles.services import controler
-from conventions.annuel import cles
-from conventions.annuel.chargement import charger
-from conventions.annuel.fichier import TAILLE_MAX, FichierInvalide
 from conventions.models import Action, Convention, Engagement, TableauEngagements, Territoire
+from fichiers.annuel import cles
+from fichiers.annuel.chargement import charger
+from fichiers.annuel.fichier import TAILLE_MAX, FichierInvalide
 from tests.proprietes import exemples
 
 RACINE = Path(__file__).resolve().parents[2]

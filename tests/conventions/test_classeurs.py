@@ -14,10 +14,10 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from conventions.classeurs.chargement import importer
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
-from conventions.classeurs.lecture import TAILLE_MAX, ClasseurInvalide
 from conventions.models import Convention, Engagement, TableauEngagements
+from fichiers.classeurs.chargement import importer
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
+from fichiers.classeurs.lecture import TAILLE_MAX, ClasseurInvalide
 
 CALPA = "calpa-dijon-2023"
 
@@ -661,8 +661,8 @@ def test_l_administration_demande_de_confirmer_les_suppressions(documents, clien
 
 def test_un_classeur_vierge_rempli_dans_excel_cree_le_premier_tableau(db, tmp_path, client_de):
     from comptes import roles
-    from conventions.annuel.chargement import charger
     from conventions.models import Territoire
+    from fichiers.annuel.chargement import charger
 
     exemple = Path(__file__).resolve().parents[2] / "fixtures/exemples/calpa_haute_saone_2021.yaml"
     texte = exemple.read_text()

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comptes import roles
-from conventions.classeurs.chargement import importer
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
-from conventions.classeurs.lecture import ClasseurInvalide
-from conventions.classeurs.ouverture import ILLISIBLE
 from conventions.models import Convention, Engagement, TableauEngagements, Territoire
+from fichiers.classeurs.chargement import importer
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
+from fichiers.classeurs.lecture import ClasseurInvalide
+from fichiers.classeurs.ouverture import ILLISIBLE
 from outils.banc.televersements import classeur_vide, reecrire
 from tests.proprietes import exemples
 
@@ -76,7 +76,7 @@ import json, os, resource, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pauvrete.settings")
 import django
 django.setup()
-from conventions.classeurs.ouverture import ClasseurInvalide, feuilles
+from fichiers.classeurs.ouverture import ClasseurInvalide, feuilles
 contenu = open({str(chemin)!r}, "rb").read()
 avant = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 debut = time.perf_counter()

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction
-from conventions.annuel import cles
 from conventions.models import (
     Action,
     Avenant,
@@ -23,6 +22,7 @@ from conventions.models import (
     TableauEngagements,
     TotalImprime,
 )
+from fichiers.annuel import cles
 from fixtures import generer
 from tests.conftest import FIXTURES
 
@@ -339,7 +339,7 @@ def test_une_cle_de_la_mauvaise_longueur_est_refusee(db):
 
 
 def test_le_chargement_annuel_lit_les_memes_chemins_que_les_modeles():
-    """The yearly loader's table of keys (``conventions.annuel.cles.CLES``) names the same lookup
+    """The yearly loader's table of keys (``fichiers.annuel.cles.CLES``) names the same lookup
     paths, the first of each element (a mesure's convention is reached two ways)."""
     for modele in modeles_par_cle_naturelle():
         premiers = tuple(

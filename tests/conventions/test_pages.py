@@ -243,15 +243,16 @@ def test_les_comparaisons_ont_un_total_et_masquent_les_identiques(documents, cli
     ids=["accent", "sans-accent", "majuscules", "zero-non-recours", "sigle"],
 )
 def test_la_recherche_ignore_accents_et_casse(documents, client_de, saisie, attendu):
-    from conventions.selectors import recherche
+    from pages.recherche import rechercher as recherche
 
     client = client_de(roles.AGENT, territoires=Territoire.objects.all())
-    actions, _operateurs, indicateurs, conventions = recherche(Convention.objects.all(), saisie)
+    r = recherche(Convention.objects.all(), saisie)
+    actions, indicateurs, conventions = r.actions, r.indicateurs, r.conventions
     if attendu:
         reference = recherche(Convention.objects.all(), "accès")
-        assert [a.pk for a in actions] == [a.pk for a in reference[0]]
+        assert [a.pk for a in actions] == [a.pk for a in reference.actions]
         assert len(actions) == 5 and "CAF-34" in [a.code for a in actions]
-        assert [i.pk for i in indicateurs] == [i.pk for i in reference[2]]
+        assert [i.pk for i in indicateurs] == [i.pk for i in reference.indicateurs]
     else:
         assert [c.slug for c in conventions] == ["tznr-dijon-2023-2025"]
     html = page(client, "/recherche/", q=saisie)

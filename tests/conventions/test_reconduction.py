@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from controles.constats import Regle
 from controles.services import controler
-from conventions.annuel.a_reecrire import est_marque, marquer, parle_de
-from conventions.annuel.reconduction import reconduire
+from conventions.a_reecrire import est_marque, marquer, parle_de
 from conventions.models import Action, Axe, Convention
+from fichiers.annuel.reconduction import reconduire
 
 MARQUE = "[à réécrire pour 2024] "
 

@@ -6,7 +6,7 @@ from django import forms
 
 from commun.formulaires import ListeDeChoix
 from conventions.models import TableauEngagements
-from conventions.tables import TableauDeBordTable
+from pages.conventions.tables import TableauDeBordTable
 
 
 def test_les_lignes_de_la_page_sont_celles_de_django_tables2(documents):

@@ -9,9 +9,9 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from comptes import roles
-from conventions.forms import GrilleForm, nom_du_montant
 from conventions.models import Engagement, Financeur, TableauEngagements, Territoire
-from conventions.selectors import grille
+from conventions.selectors.annexes import grille
+from pages.conventions.forms import GrilleForm, nom_du_montant
 
 CALPA = "calpa-dijon-2023"
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -363,7 +363,7 @@ def test_la_confirmation_dit_ce_qui_change_et_les_constats_sans_rien_ecrire(fina
 
 
 def test_la_confirmation_dit_quand_le_cofinancement_serait_rompu(finances):
-    from conventions.tableaux import nouvelle_version
+    from conventions.versions import nouvelle_version
 
     utilisateur = finances.get("/").wsgi_request.user
     copie = nouvelle_version(

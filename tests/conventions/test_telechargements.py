@@ -134,7 +134,8 @@ def test_le_tableau_de_bord_telecharge_compte_les_constats_par_gravite(finances)
     from controles.constats import Resume
 
     page = finances.get("/?per_page=100")
-    attendus = [Resume.de(ligne.record.constats) for ligne in page.context["table"].paginated_rows]
+    table = page.context["table"]
+    attendus = [Resume.de(table.constats_de(ligne.record)) for ligne in table.paginated_rows]
     feuille = load_workbook(io.BytesIO(finances.get("/?export=xlsx").content)).worksheets[0]
     entetes = [c.value for c in feuille[1]]
     assert "Constats" not in entetes

@@ -19,9 +19,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from comptes import roles
-from conventions.classeurs import chargement
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Action, Convention, Engagement, Financeur, Territoire
+from fichiers.classeurs import chargement
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
 from tests.serveur import Visiteur, texte
 
 CALPA = "calpa-dijon-2023"

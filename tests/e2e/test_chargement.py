@@ -1,7 +1,8 @@
 """End-to-end: an administrateur loads a convention from a YAML file in the admin (« Charger une
 convention »), reads the preview, confirms, gives the new territoire to the agent on the result
-screen, then sees a bad file refused. Screenshots of the
-preview (1280 px and 390 px wide) and of the refusal go to ``docs/captures/``.
+screen, then sees a bad file refused. Screenshots of the preview (1280 px and 390 px wide) and
+of the refusal go to the captures folder (a temporary one; ``docs/captures/`` with ``make
+captures``).
 
 Same browser and served instance as the other end-to-end tests (``conftest.py``).
 """

@@ -1,8 +1,9 @@
 """End-to-end, in Debian's headless Chromium: the 2023 bilan's life (issue 16). The collectivité's
-agent records the deliberation and transmits despite the control errors, the État's reviewer sends
-it back with a comment, the agent completes it and transmits again, the reviewer validates it; an
-administrator corrects its transmission date and reopens it, each with a motif. Screenshots of
-the « Suivi du bilan » section and of the dashboards go to ``docs/captures/``.
+agent records the deliberation and transmits despite the control errors, the État's reviewer
+sends it back with a comment, the agent completes it and transmits again, the reviewer validates
+it; an administrator corrects its transmission date and reopens it, each with a motif.
+Screenshots of the « Suivi du bilan » section and of the dashboards go to the captures folder (a
+temporary one; ``docs/captures/`` with ``make captures``).
 
 Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
 """

@@ -2,7 +2,8 @@
 workbook whose 1.1 État amount changed and whose 3.3 row was deleted. The preview lists the two
 3.3 amounts to delete; confirming without ticking « Supprimer ces montants » is refused, ticking
 it deletes them. Then the convention page offers the blank workbook to fill in Excel.
-Screenshots (1280 px and 390 px wide) go to ``docs/captures/``.
+Screenshots (1280 px and 390 px wide) go to the captures folder (a temporary one;
+``docs/captures/`` with ``make captures``).
 
 Same browser and served instance as the other end-to-end tests (``conftest.py``).
 """
@@ -12,8 +13,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from conventions.classeurs.export import classeur_des_tableaux, tableaux_de
 from conventions.models import Convention, Engagement
+from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
 from tests.e2e.conftest import CAPTURES, capture, connecter, connecter_a_l_admin, debordement
 
 CALPA = "calpa-dijon-2023"

@@ -1,5 +1,6 @@
 """End-to-end, in Debian's headless Chromium driven by Playwright, on a served instance with the
-five documents loaded. Screenshots of the main pages go to ``docs/captures/``.
+five documents loaded. Screenshots of the main pages go to the captures folder (a temporary one;
+``docs/captures/`` with ``make captures``).
 
 Skipped, with the reason, when ``/usr/bin/chromium`` is missing (``apt-get install chromium``).
 """

@@ -1,0 +1,37 @@
+"""The periods the yearly table cannot show: versions but none en vigueur, or a multi-year
+commitment paid by tranches."""
+
+from django.db.models import Count, Prefetch, Q
+
+from conventions.models import EngagementPluriannuel, TableauEngagements
+
+
+def periodes_sans_version_en_vigueur(conventions) -> list[dict]:
+    """Periods whose tableau has versions but none en vigueur: the checks cannot say which
+    amounts hold. One query."""
+    return list(
+        TableauEngagements.objects.filter(convention__in=conventions)
+        .exclude(nature=TableauEngagements.Nature.PREVISIONNEL_BILAN)
+        .values("convention__slug", "convention__intitule", "annee_debut", "annee_fin")
+        .annotate(versions=Count("pk"), en_vigueur=Count("pk", filter=Q(en_vigueur=True)))
+        .filter(en_vigueur=0)
+        .order_by("-annee_debut", "convention__intitule")
+    )
+
+
+def conventions_sans_tableau_en_vigueur(conventions) -> list:
+    """Conventions the yearly table cannot show (a multi-year commitment paid by tranches,
+    like the Territoire zéro non recours), with their commitments and tranches."""
+    return list(
+        conventions.exclude(tableaux__en_vigueur=True)
+        .select_related("territoire")
+        .prefetch_related(
+            Prefetch(
+                "engagements_pluriannuels",
+                queryset=EngagementPluriannuel.objects.select_related("financeur")
+                .prefetch_related("tranches")
+                .avec_total_tranches(),
+            )
+        )
+        .order_by("-annee_debut", "intitule")
+    )

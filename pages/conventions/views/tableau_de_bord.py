@@ -1,0 +1,76 @@
+"""The dashboard: every tableau of the conventions the user reaches, with its constats, and
+the periods the checks cannot read."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from bilans import cycle
+from commun.telechargements import reponse_export
+from comptes.acces import conventions_de, cote_de, territoires_de
+from comptes.droits import peut_exporter
+from controles.constats import Resume
+from controles.services import controler, echeances
+from conventions.models import Convention, TableauEngagements
+from conventions.selectors.periodes import (
+    conventions_sans_tableau_en_vigueur,
+    periodes_sans_version_en_vigueur,
+)
+from pages.conventions.choix import export_demande
+from pages.conventions.filters import TableauDeBordFilter
+from pages.conventions.tables import TableauDeBordTable
+
+
+@login_required
+def tableau_de_bord(request):
+    conventions = conventions_de(request.user)
+    tableaux = (
+        TableauEngagements.objects.en_vigueur()
+        .filter(convention__in=conventions)
+        .select_related("convention__territoire")
+        .avec_totaux()
+    )
+    filtre = TableauDeBordFilter(
+        request.GET or None, queryset=tableaux, territoires=territoires_de(request.user)
+    )
+    table = TableauDeBordTable(filtre.qs)
+    format_ = export_demande(request)
+    RequestConfig(request, paginate=False if format_ else {"per_page": 25}).configure(table)
+    lignes = table.rows if format_ else table.paginated_rows
+    # The checks run on the conventions of the rows shown, not on every convention.
+    affichees = {ligne.record.convention_id for ligne in lignes}
+    constats = controler(Convention.objects.filter(pk__in=affichees))
+    table.montrer_les_constats(constats, [ligne.record for ligne in lignes])
+    if format_:
+        donnees = list(table.as_values())
+        genres = table.genres_exportes()
+        return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:], genres)
+    filtrees = filtre.conventions(conventions)
+    sans_tableau = conventions_sans_tableau_en_vigueur(filtrees)
+    return render(
+        request,
+        "conventions/tableau_de_bord.html",
+        {
+            "filtre": filtre,
+            "table": table,
+            "a_traiter": {
+                "bilans": cycle.a_traiter(request.user, filtrees),
+                "cote": cote_de(request.user),
+                # A validated bilan's constats stay on its page, not here (``cycle``).
+                "echeances": cycle.encore_a_traiter(echeances(filtrees)),
+                "erreurs": cycle.encore_a_traiter(
+                    [c for c in constats if c.severite == "erreur" and c.code != "calendrier"]
+                ),
+                "sans_version_en_vigueur": periodes_sans_version_en_vigueur(filtrees),
+                "tranches_a_repartir": [
+                    engagement
+                    for convention in sans_tableau
+                    for engagement in convention.engagements_pluriannuels.all()
+                    if engagement.somme_tranches < engagement.montant_total
+                ],
+            },
+            "sans_tableau_annuel": sans_tableau,
+            "resume": Resume.de(constats),
+            "peut_exporter": peut_exporter(request.user),
+        },
+    )
