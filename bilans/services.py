@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from .models import Bilan, Mesure, RapportAction
+from bilans import decomposition
+from bilans.models import Bilan, Mesure, RapportAction
 
 
 @transaction.atomic
@@ -23,6 +24,6 @@ def enregistrer_rapport(*, bilan: Bilan, rapport: RapportAction, valeurs: dict) 
             continue
         mesure.valeur = valeur
         mesure.version += 1
-        mesure.lot = lot
-        mesure.full_clean()
+        with decomposition.ensemble({bilan.pk: lot}):
+            mesure.full_clean()
         mesure.save()

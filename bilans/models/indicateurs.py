@@ -5,11 +5,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from bilans import gel
+from bilans import decomposition, gel
 from bilans.models.bilan import Bilan
 from bilans.models.communs import Figures
 from commun.ecritures import EcritureGardee
-from commun.formats import nombre
 from conventions.models import (
     Action,
 )
@@ -145,40 +144,9 @@ class Mesure(EcritureGardee, models.Model):
         gel.garder_les_figures("bilan", **ecriture)
 
     def clean(self):
-        """A part (« dont … ») never exceeds its whole, whoever saves it: the bilan's form, the
-        admin or a loaded file. ``lot`` holds the values saved together with this one
-        (``{indicateur id: valeur}``): they count instead of the database's, so that lowering a
-        whole and its part at once is not refused."""
+        """A part (« dont … ») never exceeds its whole (``bilans.decomposition``), with the
+        values saved together with this one."""
         self.verifier_l_ecriture()
         if self.indicateur_id is None or self.bilan_id is None or self.valeur is None:
             return
-        lot = getattr(self, "lot", {})
-
-        def valeur_de(indicateur_id):
-            if indicateur_id in lot:
-                return lot[indicateur_id]
-            return (
-                Mesure.objects.filter(indicateur_id=indicateur_id, bilan_id=self.bilan_id)
-                .values_list("valeur", flat=True)
-                .first()
-            )
-
-        indicateur = self.indicateur
-        if indicateur.parent_id:
-            tout = valeur_de(indicateur.parent_id)
-            if tout is not None and self.valeur > tout:
-                raise ValidationError(
-                    {
-                        "valeur": f"« {indicateur.libelle} » ({nombre(self.valeur)}) ne peut pas "
-                        f"dépasser « {indicateur.parent.libelle} » ({nombre(tout)})."
-                    }
-                )
-        for partie in indicateur.parties.all():
-            valeur = valeur_de(partie.pk)
-            if valeur is not None and valeur > self.valeur:
-                raise ValidationError(
-                    {
-                        "valeur": f"« {partie.libelle} » ({nombre(valeur)}) dépasserait "
-                        f"« {indicateur.libelle} » ({nombre(self.valeur)})."
-                    }
-                )
+        decomposition.verifier(self, decomposition.lot_de(self.bilan_id))

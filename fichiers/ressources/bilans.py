@@ -6,7 +6,7 @@ One line per indicator and bilan: convention, année, action code, indicator cod
 
 from import_export.fields import Field
 
-from bilans import gel
+from bilans import decomposition, gel
 from bilans.models import Bilan, Indicateur, Mesure
 from conventions.models import Convention
 from fichiers.classeurs.listes import (
@@ -119,7 +119,6 @@ class MesureRessource(RessourceProtegee):
             f"({valeurs['bilan'].convention.slug}, {valeurs['bilan'].annee})"
         )
 
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if self.courante is not None:
-            instance.lot = self.lots.get(self.courante[0]["bilan"].pk, {})
+    def validate_instance(self, instance, *args, **kwargs):
+        with decomposition.ensemble(self.lots):
+            super().validate_instance(instance, *args, **kwargs)

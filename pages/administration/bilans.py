@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from bilans import gel
+from bilans import decomposition, gel
 from bilans.models import Bilan, Indicateur, Mesure, RapportAction, Relance
 from commun.formats import euros, nombre
 from commun.formulaires import NombreFrancais, NombresFrancaisMixin
@@ -47,10 +47,9 @@ class MesuresDuBilan(BaseInlineFormSet):
     """The values submitted together count for the breakdown rule (``Mesure.clean``): a
     whole and its part lowered in one save are checked against each other, not the database."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.instance.lot = self._lot()
-        return form
+    def full_clean(self):
+        with decomposition.ensemble({self.instance.pk: self._lot()}):
+            super().full_clean()
 
     def _lot(self) -> dict:
         if not hasattr(self, "_lot_cache"):

@@ -150,6 +150,7 @@ def test_l_administration_refuse_une_partie_plus_grande_que_son_tout(documents, 
 def test_un_tout_abaisse_sous_sa_partie_est_refuse_mais_pas_avec_elle(documents):
     from django.core.exceptions import ValidationError
 
+    from bilans import decomposition
     from bilans.models import Mesure
 
     tout = Mesure.objects.get(
@@ -162,5 +163,8 @@ def test_un_tout_abaisse_sous_sa_partie_est_refuse_mais_pas_avec_elle(documents)
         m.indicateur_id: m.valeur
         for m in Mesure.objects.filter(indicateur__parent=tout.indicateur, bilan=tout.bilan)
     }
-    tout.lot = {**{pk: min(v, 30) for pk, v in parties.items()}, tout.indicateur_id: 70}
-    tout.full_clean()  # lowered together with its parts: accepted
+    lot = {**{pk: min(v, 30) for pk, v in parties.items()}, tout.indicateur_id: 70}
+    with decomposition.ensemble({tout.bilan_id: lot}):
+        tout.full_clean()  # lowered together with its parts: accepted
+    with pytest.raises(ValidationError, match="dépasserait"):
+        tout.full_clean()  # the batch ends with its block
