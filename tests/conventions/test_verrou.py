@@ -1,19 +1,22 @@
 """Two writers of one tableau's amounts at once (threads, real transactions): the tableau's row
 is locked first by each (``conventions.verrou``), so the second reads what the first wrote and
-is refused with its value, never a lost update, never a 500. On SQLite the transactions open
-IMMEDIATE and take the same turns; these tests fail before the lock on PostgreSQL.
+is refused with its value, never a lost update, never a 500. Each runs on both databases: on
+SQLite, on a file copy of the test database whose transactions open IMMEDIATE and take the same
+turns (without IMMEDIATE they end in « database is locked », a 500); on PostgreSQL they fail
+without the lock.
 
 Each race is staged: the first writer, once it has read, waits (at most half a second) for the
 second to write. Without the lock the second writes in between; with it, the second waits for
 the first to commit."""
 
 import io
+import sqlite3
 import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -28,12 +31,39 @@ CALPA = "calpa-dijon-2023"
 
 
 # SQLite's in-memory test database shares one cache between threads, which refuses a second
-# writer at once (« database table is locked ») instead of waiting: there, the races run on a
-# database file served by gunicorn (tests/test_concurrence.py).
+# writer at once (« database table is locked ») instead of waiting: there, each race runs on a
+# copy of the test database in a file of its own, with the settings' IMMEDIATE transactions and
+# busy timeout, as the application runs (``base_fichier``).
 def transactionnel(test):
     return pytest.mark.django_db(transaction=True)(
-        pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite en mémoire")(test)
+        pytest.mark.usefixtures("base_fichier")(test)
     )
+
+
+@pytest.fixture
+def base_fichier(documents, tmp_path):
+    """On SQLite, the test's database copied to a file, which this thread and every thread
+    the test starts then open (their connections are made from ``connections.settings``); the
+    in-memory database, left as it was, is flushed after the test as usual. Nothing on
+    PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    chemin = tmp_path / "course.sqlite3"
+    connection.ensure_connection()
+    copie = sqlite3.connect(chemin)
+    connection.connection.backup(copie)
+    copie.close()
+    reglages = connections.settings[DEFAULT_DB_ALIAS]
+    memoire = connections[DEFAULT_DB_ALIAS]
+    connections.settings[DEFAULT_DB_ALIAS] = {**reglages, "NAME": str(chemin)}
+    connections[DEFAULT_DB_ALIAS] = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        yield
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()
+        connections.settings[DEFAULT_DB_ALIAS] = reglages
+        connections[DEFAULT_DB_ALIAS] = memoire
 
 
 def connecte(identifiant):
