@@ -7,6 +7,7 @@ identifiant, a tableau by its period and libellé, an action by its code.
 import re
 from difflib import get_close_matches
 
+from django.db.models import Q
 from import_export.fields import Field
 
 from commun.formats import CENTIME
@@ -19,8 +20,9 @@ from conventions.classeurs.listes import (
     texte,
 )
 
-from .models import Action, Convention, Engagement, Financeur, TableauEngagements, Territoire
+from .models import Action, Convention, Engagement, Financeur, Territoire
 from .models.engagements import financeur_permis
+from .verrou import tableaux_verrouilles
 
 
 def choix(valeur, choices, nom: str) -> str:
@@ -211,9 +213,11 @@ class EngagementRessource(RessourceProtegee):
         slugs = {texte(ligne.get("convention")) for ligne in lignes}
         conventions = self.dans_mes_territoires(Convention.objects.filter(slug__in=slugs))
         self.conventions = {c.slug: c for c in conventions}
+        # Their tableaux locked first, in key order, as every writer of amounts does
+        # (``conventions.verrou``): the engagements below are read once no one else writes.
         self.tableaux = {
             (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
-            for t in TableauEngagements.objects.filter(convention__in=conventions)
+            for t in tableaux_verrouilles(Q(convention__in=conventions))
         }
         self.actions = {
             (a.convention_id, a.code): a for a in Action.objects.filter(convention__in=conventions)

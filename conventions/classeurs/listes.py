@@ -36,6 +36,7 @@ from commun.telechargements import GRAS, cellule_xlsx
 from commun.validation import valider_par_etapes
 from comptes.acces import CHEMINS_TERRITOIRE, filtrer_par_territoire
 from conventions.classeurs import ouverture
+from conventions.verrou import prendre_la_version
 
 journal = logging.getLogger(__name__)
 
@@ -446,7 +447,15 @@ class RessourceProtegee(resources.ModelResource):
         if self.utilisateur is not None:
             instance._history_user = self.utilisateur
         if instance.pk is not None and hasattr(instance, "version"):
-            instance.version += 1  # a form opened on the old value is refused (concurrence.py)
+            # On the version read, in the import's transaction (``conventions.verrou``): a row
+            # changed since is refused, never overwritten; a form opened on the old value is
+            # refused in turn (concurrence.py).
+            if not prendre_la_version(instance.pk, instance.version, type(instance)):
+                raise ValueError(
+                    f"{self.decrire(self.courante[0])} a été modifié entre-temps par quelqu'un "
+                    "d'autre : rien n'a été écrit, relancez l'import pour voir sa valeur."
+                )
+            instance.version += 1
 
     # Export
 
