@@ -35,9 +35,7 @@ CALPA = "calpa-dijon-2023"
 # copy of the test database in a file of its own, with the settings' IMMEDIATE transactions and
 # busy timeout, as the application runs (``base_fichier``).
 def transactionnel(test):
-    return pytest.mark.django_db(transaction=True)(
-        pytest.mark.usefixtures("base_fichier")(test)
-    )
+    return pytest.mark.django_db(transaction=True)(pytest.mark.usefixtures("base_fichier")(test))
 
 
 @pytest.fixture
@@ -297,3 +295,176 @@ def test_une_action_supprimee_pendant_l_import_est_refusee_en_francais(documents
         chargement.importer(contenu, nom_fichier="annexe.xlsx")
     assert "l'action 9.9 a été supprimée pendant l'import." in str(refus.value)
     assert engagement().montant == ancienne
+
+
+# --- The admin's list import (django-import-export) and the yearly loader ----------------------
+
+
+def import_de_liste(montant, code="1.1"):
+    """The admin's import of engagements, confirmed (what ``process_import`` runs)."""
+    import tablib
+
+    from conventions.ressources import EngagementRessource
+
+    tableau = en_vigueur()
+    utilisateur = get_user_model().objects.get(username="admin")
+    jeu = tablib.Dataset(
+        ["calpa-dijon-2023", "2023", tableau.libelle, code, "etat", montant],
+        headers=["convention", "période", "version", "action", "financeur", "montant"],
+    )
+    return EngagementRessource(utilisateur=utilisateur).import_data(
+        jeu, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+    )
+
+
+@transactionnel
+def test_une_grille_pendant_un_import_de_liste_est_refusee_avec_le_montant_importe(
+    documents, monkeypatch
+):
+    from conventions.classeurs.listes import erreurs_du_resultat
+    from conventions.ressources import EngagementRessource
+
+    connecte("admin")
+    bruno = connecte("bruno")
+    url, champs = grille(bruno)
+    avant = engagement()
+    lu, ecrit = apres_lecture(monkeypatch, EngagementRessource, "preparer")
+
+    def saisir():
+        lu.wait(5)
+        try:
+            return bruno.post(url, {**champs, nom("1.1"): "95 000"})
+        finally:
+            ecrit.set()
+
+    resultat, reponse = ensemble(lambda: import_de_liste("91 000"), saisir)
+    assert not isinstance(resultat, Exception), resultat
+    assert erreurs_du_resultat(resultat) == []
+    assert reponse.status_code == 409, reponse.status_code
+    assert "la valeur est maintenant 91\u202f000\u00a0€ (votre saisie : 95\u202f000\u00a0€)" in (
+        texte(reponse.content.decode())
+    )
+    assert engagement().montant == Decimal("91000.00")
+    assert engagement().version == avant.version + 1
+
+
+@pytest.mark.django_db
+def test_un_import_de_liste_sur_une_ligne_changee_entre_temps_la_refuse_en_francais(
+    documents, monkeypatch
+):
+    """Were a write to slip between the import's read and its write, the import's conditional
+    update (on the version read) refuses the line, in French: never a lost update."""
+    from conventions.classeurs.listes import erreurs_du_resultat
+    from conventions.ressources import EngagementRessource
+
+    connecte("admin")
+    preparer = EngagementRessource.preparer
+
+    def preparer_puis_ecrire(self, lignes):
+        preparer(self, lignes)
+        ligne = engagement()
+        Engagement.objects.filter(pk=ligne.pk).update(
+            montant=Decimal("95000"), version=ligne.version + 1
+        )
+
+    monkeypatch.setattr(EngagementRessource, "preparer", preparer_puis_ecrire)
+    resultat = import_de_liste("91 000")
+    assert erreurs_du_resultat(resultat) == [
+        "Ligne 2 : le montant de « etat » pour l'action 1.1 (calpa-dijon-2023, 2023, "
+        f"« {en_vigueur().libelle} ») a été modifié entre-temps par quelqu'un d'autre : rien "
+        "n'a été écrit, relancez l'import pour voir sa valeur."
+    ]
+    assert engagement().montant == Decimal("100000.00")  # the other write was in its transaction
+
+
+def fichier_annuel(montants: dict) -> bytes:
+    """A yearly loader's file writing ``{tableau: montant}`` (action 1.1, l'État), in the
+    order given."""
+    lignes = [
+        f'- {{model: conventions.engagement, fields: {{tableau: [{CALPA}, 2023, 2023, "'
+        f'{tableau.libelle}"], action: [{CALPA}, "1.1"], financeur: [etat], '
+        f'montant: "{montant}"}}}}'
+        for tableau, montant in montants.items()
+    ]
+    return "\n".join(lignes).encode()
+
+
+def tableaux_de_2023():
+    """CALPA's 2023 tableaux, the last created first (the reverse of their key order)."""
+    return list(
+        Convention.objects.get(slug=CALPA).tableaux.filter(annee_debut=2023).order_by("-pk")
+    )
+
+
+@pytest.mark.django_db
+def test_chargement_et_import_verrouillent_en_ordre_des_cles_quel_que_soit_le_fichier(
+    documents, monkeypatch
+):
+    """Both lock every tableau they write at once, in key order, before writing any: the file
+    names them last created first, the workbook's sheets are in the reverse order too."""
+    from django.db.models.signals import pre_save
+
+    from conventions import verrou
+    from conventions.annuel import chargement as annuel
+    from conventions.annuel.chargement import charger
+
+    evenements = []
+    original = verrou.tableaux_verrouilles
+
+    def espion(filtre):
+        requete = original(filtre)
+        evenements.append(("verrou", list(requete.values_list("pk", flat=True))))
+        return requete
+
+    def ecriture(sender, instance, **kwargs):
+        evenements.append(("écriture", instance.tableau_id))
+
+    monkeypatch.setattr(annuel, "tableaux_verrouilles", espion)
+    monkeypatch.setattr(chargement, "tableaux_verrouilles", espion)
+    pre_save.connect(ecriture, sender=Engagement, weak=False)
+    try:
+        tableaux = tableaux_de_2023()
+        cles = sorted(t.pk for t in tableaux)
+        charger(fichier_annuel({t: 1000 + rang for rang, t in enumerate(tableaux)}))
+        assert evenements[0] == ("verrou", cles), evenements
+        assert ("écriture", cles[0]) in evenements
+        evenements.clear()
+        contenu = load_workbook(io.BytesIO(classeur(91000)))
+        for _rang in range(len(contenu.sheetnames)):
+            contenu.move_sheet(contenu.sheetnames[-1], -(len(contenu.sheetnames) - 1))
+        sortie = io.BytesIO()
+        contenu.save(sortie)
+        chargement.importer(sortie.getvalue(), nom_fichier="annexe.xlsx")
+        assert evenements[0] == ("verrou", cles[: len(evenements[0][1])]), evenements
+        assert engagement().montant == Decimal("91000.00")
+    finally:
+        pre_save.disconnect(ecriture, sender=Engagement)
+
+
+@transactionnel
+def test_un_chargement_annuel_et_un_import_d_annexe_ne_s_interbloquent_pas(documents, monkeypatch):
+    """The loader's file names the tableaux in the reverse of the import's order. Before the
+    one lock order, the loader held the last tableau and waited for the first, which the
+    import held while waiting for the last: PostgreSQL ended one of them (« deadlock
+    detected »). Now the second waits for the first, and both go through."""
+    from conventions.annuel import chargement as annuel
+    from conventions.annuel.chargement import charger
+
+    tableaux = tableaux_de_2023()
+    fichier = fichier_annuel({t: 1000 + rang for rang, t in enumerate(tableaux)})
+    annexe = classeur(91000)
+    lu, ecrit = apres_lecture(monkeypatch, annuel, "verrouiller_le_tableau")
+
+    def importer():
+        lu.wait(5)
+        try:
+            return chargement.importer(annexe, nom_fichier="annexe.xlsx")
+        finally:
+            ecrit.set()
+
+    rapport_annuel, rapport_annexe = ensemble(
+        lambda: charger(fichier, nom_fichier="a.yaml"), importer
+    )
+    assert not isinstance(rapport_annuel, Exception), rapport_annuel
+    assert not isinstance(rapport_annexe, Exception), rapport_annexe
+    assert engagement().montant == Decimal("91000.00")
