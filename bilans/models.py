@@ -11,6 +11,7 @@ from commun.ecritures import EcritureGardee, RequetesGardees
 from commun.formats import nombre
 from conventions.models import (
     MONTANT,
+    PLAFOND,
     Action,
     Convention,
     ParCleNaturelle,
@@ -299,7 +300,7 @@ class Mesure(EcritureGardee, models.Model):
                 violation_error_message="Cet indicateur a déjà une mesure pour ce bilan.",
             ),
             models.CheckConstraint(
-                condition=Q(valeur__gte=0),
+                condition=Q(valeur__gte=0, valeur__lt=PLAFOND),  # « NaN » refused too
                 name="mesure_valeur_positive",
                 violation_error_message="La valeur d'un indicateur ne peut pas être négative.",
             ),
