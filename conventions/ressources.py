@@ -10,10 +10,12 @@ from difflib import get_close_matches
 from django.db.models import Q
 from import_export.fields import Field
 
+from commun.cellules import Genre
 from commun.formats import CENTIME
 from commun.montants import MontantRefuse
 from comptes.acces import territoires_de, voit_tous_les_territoires
 from conventions.classeurs.listes import (
+    Champ,
     LigneRefusee,
     NombreFrancaisWidget,
     RessourceProtegee,
@@ -117,7 +119,7 @@ class FinanceurRessource(RessourceProtegee):
     nom = Field(attribute="nom", column_name="nom")
     categorie = Field(attribute="get_categorie_display", column_name="catégorie")
     territoire = Field(attribute="territoire__slug", column_name="territoire")
-    ordre = Field(attribute="ordre", column_name="ordre d'affichage")
+    ordre = Champ(attribute="ordre", column_name="ordre d'affichage", genre=Genre.NOMBRE)
 
     colonnes_obligatoires = ("identifiant", "nom", "catégorie")
     liens = ("territoire",)
@@ -186,10 +188,11 @@ class EngagementRessource(RessourceProtegee):
     nature = Field(attribute="tableau__get_nature_display", column_name="nature", readonly=True)
     code_action = Field(attribute="action__code", column_name="action")
     financeur_slug = Field(attribute="financeur__slug", column_name="financeur")
-    montant = Field(
+    montant = Champ(
         attribute="montant",
         column_name="montant",
         widget=NombreFrancaisWidget(),
+        genre=Genre.EUROS,
     )
 
     colonnes_obligatoires = ("convention", "période", "version", "action", "financeur", "montant")
