@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from commun.concurrence import auteur, phrase
 from commun.formats import euros
 
 from .models import Action, Engagement, Financeur, TableauEngagements, TotalImprime, somme
-from .verrou import prendre_la_version, verrouiller_le_tableau
+from .verrou import prendre_la_version, tableaux_verrouilles, verrouiller_le_tableau
 
 RAISON_GRILLE = "saisie de la grille dans le navigateur"
 RAISON_TOTAL = "total imprimé saisi dans la grille"
@@ -374,16 +375,15 @@ def mettre_en_vigueur(
     version en vigueur the confirmation page showed, None for none), when another version was
     put en vigueur since: what was confirmed is no longer what would change."""
     _verifier_la_mise_en_vigueur(tableau)
-    anciens = list(
-        TableauEngagements.objects.select_for_update()
-        .filter(
-            convention=tableau.convention_id,
-            annee_debut=tableau.annee_debut,
-            annee_fin=tableau.annee_fin,
-            en_vigueur=True,
-        )
-        .exclude(pk=tableau.pk)
+    # This tableau and those it replaces, locked together in key order (``conventions.verrou``)
+    # as an import of the period locks them: neither holds one the other waits for.
+    periode = Q(
+        convention=tableau.convention_id,
+        annee_debut=tableau.annee_debut,
+        annee_fin=tableau.annee_fin,
+        en_vigueur=True,
     )
+    anciens = [t for t in tableaux_verrouilles(periode | Q(pk=tableau.pk)) if t.pk != tableau.pk]
     if remplace_lue is not PAS_ENCORE and [t.pk for t in anciens] != (
         [] if remplace_lue is None else [remplace_lue]
     ):

@@ -468,3 +468,30 @@ def test_un_chargement_annuel_et_un_import_d_annexe_ne_s_interbloquent_pas(docum
     assert not isinstance(rapport_annuel, Exception), rapport_annuel
     assert not isinstance(rapport_annexe, Exception), rapport_annexe
     assert engagement().montant == Decimal("91000.00")
+
+
+@pytest.mark.django_db
+def test_la_mise_en_vigueur_verrouille_la_version_et_celle_qu_elle_remplace_en_ordre_des_cles(
+    documents, monkeypatch
+):
+    """Both tableaux of the period at once, in key order, as an import of the period: before,
+    the version replaced was locked first and the new one on its write, whatever their keys."""
+    from conventions import tableaux as module
+    from conventions import verrou
+
+    verrouilles = []
+    original = verrou.tableaux_verrouilles
+
+    def espion(filtre):
+        requete = original(filtre)
+        verrouilles.append(list(requete.values_list("pk", flat=True)))
+        return requete
+
+    monkeypatch.setattr(module, "tableaux_verrouilles", espion)
+    ancienne = en_vigueur()
+    nouvelle = Convention.objects.get(slug=CALPA).tableaux.get(
+        annee_debut=2023, en_vigueur=False, nature=ancienne.nature
+    )
+    remplacees = module.mettre_en_vigueur(tableau=nouvelle, utilisateur=None)
+    assert [t.pk for t in remplacees] == [ancienne.pk]
+    assert verrouilles == [sorted([ancienne.pk, nouvelle.pk])]
