@@ -277,9 +277,12 @@ def test_la_base_refuse_un_montant_non_fini(documents, valeur):
     # In SQL: Django's DecimalField refuses a NaN itself, a raw query or another client not.
     for modele, champ in ((Engagement, "montant"), (Mesure, "valeur")):
         table, pk = modele._meta.db_table, modele.objects.first().pk
-        with pytest.raises((IntegrityError, DataError)), transaction.atomic():
-            with connection.cursor() as curseur:
-                curseur.execute(f"UPDATE {table} SET {champ} = %s WHERE id = %s", [valeur, pk])
+        with (
+            pytest.raises((IntegrityError, DataError)),
+            transaction.atomic(),
+            connection.cursor() as curseur,
+        ):
+            curseur.execute(f"UPDATE {table} SET {champ} = %s WHERE id = %s", [valeur, pk])
 
 
 @pytest.mark.django_db
