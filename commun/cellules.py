@@ -1,7 +1,8 @@
 """What a downloaded cell may hold, whoever writes it (CSV, openpyxl, XlsxWriter, the streamed
 xlsx): the kind of its column, and one way to clean a text.
 
-A column says its kind once (``Genre``): euros, percent, count, year, date or text. The kind,
+A column says its kind once (``Genre``): euros, percent, count, decimal number, year, date or
+text. The kind,
 not the Python type of the value, chooses the xlsx number format and the CSV rendering, so a
 percent stored as a ``Decimal`` is not shown in euros. A percent is given in points (−20 for
 −20 %), as the pages compute it.
@@ -33,6 +34,7 @@ class Genre(Enum):
     EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
     POURCENT = "0.00%"
     NOMBRE = "#,##0"
+    DECIMAL = "#,##0.00"  # a number with its unit elsewhere (an indicator's value)
     ANNEE = "General"
     DATE = "dd/mm/yyyy"
     TEXTE = "@"
@@ -43,7 +45,7 @@ class Genre(Enum):
 
     @property
     def numerique(self) -> bool:
-        return self in (Genre.EUROS, Genre.POURCENT, Genre.NOMBRE, Genre.ANNEE)
+        return self in (Genre.EUROS, Genre.POURCENT, Genre.NOMBRE, Genre.DECIMAL, Genre.ANNEE)
 
 
 def genre_de(valeur) -> Genre:
@@ -131,7 +133,7 @@ def valeur_csv(valeur, genre: Genre | None = None) -> str:
         return texte_csv(valeur)
     genre = genre or genre_de(valeur)
     verifier(valeur, genre)
-    if genre in (Genre.EUROS, Genre.POURCENT):
+    if genre in (Genre.EUROS, Genre.POURCENT, Genre.DECIMAL):
         return f"{Decimal(valeur):.2f}".replace(".", ",")
     if isinstance(valeur, date):
         return valeur.strftime("%d/%m/%Y")

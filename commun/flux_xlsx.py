@@ -12,12 +12,19 @@ after its data (a « data descriptor », as Java's and most streaming zip writer
 and LibreOffice read. Texts are inline strings (``t="inlineStr"``, as openpyxl writes them
 too): never formulas, so a text starting with « = » needs no quote.
 
-Nothing may fail once the first bytes have left (the user would get a cut file), and the first
-bytes leave before the first row is read. So every value is writable by construction: a text is
-cleaned (``commun.cellules.texte_propre``: characters XML cannot hold dropped, cut at 32 767
+Nothing may fail once the first bytes have left (the user would get a cut file). So the first
+``RANGEES_PAR_MORCEAU`` rows are read, and each of their values checked against its column's
+declared kind (``commun.cellules.verifier``: a number in a number column, a date in a date
+column, nothing a cell cannot hold, no number that is not finite), before the first byte is
+sent: a download declared wrong fails in the view, with the server's error page, rather than
+as a truncated file. The first bytes therefore leave once the first thousand rows are read (a
+fraction of a second), not before the database has answered. The later rows are written
+without a check, and every value is writable by construction: a text is cleaned
+(``commun.cellules.texte_propre``: characters XML cannot hold dropped, cut at 32 767
 characters, a literal ``_xHHHH_`` escaped), a date is Excel's serial number with a date format,
 a percent a fraction with a percent format, any other object its text. A number that is not
-finite (NaN, infinity), which no cell can hold, becomes an empty cell and is logged.
+finite (NaN, infinity), which no cell can hold, becomes an empty cell and is logged; none comes
+from the database, whose amount columns refuse « NaN » (``conventions.models.communs``).
 
 This leans on two openpyxl internals (``WorksheetWriter(ws, out=…)`` and
 ``ExcelWriter.write_worksheet``): openpyxl is pinned, and ``tests/commun/test_flux_xlsx.py``
@@ -33,6 +40,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
+from itertools import chain, islice
 from xml.sax.saxutils import escape
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -44,7 +52,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-from commun.cellules import Genre, echappe_xml, nombre_xlsx, texte_propre
+from commun.cellules import (
+    Genre,
+    ValeurRefusee,
+    echappe_xml,
+    nombre_xlsx,
+    texte_propre,
+    verifier,
+)
 
 journal = logging.getLogger(__name__)
 
@@ -148,8 +163,26 @@ def feuille_en_flux(
 ) -> Iterator[bytes]:
     """The bytes of an xlsx holding one sheet ``titre``: a bold frozen header of ``colonnes``,
     then ``rangees`` (texts, numbers, dates, booleans, ``None`` for an empty cell), produced as they
-    are written. The first bytes come before the first row is asked for: the browser shows
-    the download at once, while the database is still sorting."""
+    are written. The first ``par_morceau`` rows are read and checked now, when this is called
+    (``ValeurRefusee`` before any byte, see the module's docstring); the rest as they are sent."""
+    source = iter(rangees)
+    premieres = list(islice(source, par_morceau))
+    try:
+        for rang, rangee in enumerate(premieres, 2):
+            if len(rangee) > len(colonnes):
+                raise ValeurRefusee(
+                    f"La ligne {rang} a {len(rangee)} valeurs pour {len(colonnes)} colonnes."
+                )
+            for colonne, valeur in zip(colonnes, rangee, strict=False):
+                verifier(valeur, colonne.genre, colonne.titre)
+    except ValeurRefusee:
+        if hasattr(rangees, "close"):
+            rangees.close()
+        raise
+    return _flux(titre, colonnes, chain(premieres, source), rangees, par_morceau)
+
+
+def _flux(titre, colonnes, rangees, source, par_morceau) -> Iterator[bytes]:
     tuyau = _Tuyau()
     classeur = Workbook(write_only=True)
     feuille = classeur.create_sheet(titre[:31])
@@ -202,8 +235,8 @@ def feuille_en_flux(
             finally:
                 # Abandoned by the browser (Django closes this generator): the rows' source
                 # (a database cursor) is closed now rather than when collected.
-                if hasattr(rangees, "close"):
-                    rangees.close()
+                if hasattr(source, "close"):
+                    source.close()
             entree.write("".join(morceau).encode())
             entree.write(apres)
         _EcrivainDuReste(classeur, archive).write_data()

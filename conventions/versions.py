@@ -3,9 +3,11 @@ the confirmation page showed what changes). Each is atomic and keeps the history
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from conventions.models import Engagement, TableauEngagements
+from conventions.verrou import tableaux_verrouilles
 
 
 @transaction.atomic
@@ -87,16 +89,15 @@ def mettre_en_vigueur(
     version en vigueur the confirmation page showed, None for none), when another version was
     put en vigueur since: what was confirmed is no longer what would change."""
     _verifier_la_mise_en_vigueur(tableau)
-    anciens = list(
-        TableauEngagements.objects.select_for_update()
-        .filter(
-            convention=tableau.convention_id,
-            annee_debut=tableau.annee_debut,
-            annee_fin=tableau.annee_fin,
-            en_vigueur=True,
-        )
-        .exclude(pk=tableau.pk)
+    # This tableau and those it replaces, locked together in key order (``conventions.verrou``)
+    # as an import of the period locks them: neither holds one the other waits for.
+    periode = Q(
+        convention=tableau.convention_id,
+        annee_debut=tableau.annee_debut,
+        annee_fin=tableau.annee_fin,
+        en_vigueur=True,
     )
+    anciens = [t for t in tableaux_verrouilles(periode | Q(pk=tableau.pk)) if t.pk != tableau.pk]
     if remplace_lue is not PAS_ENCORE and [t.pk for t in anciens] != (
         [] if remplace_lue is None else [remplace_lue]
     ):

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from bilans.models import Mesure
+from commun.cellules import Genre
 from comptes import roles
 from conventions.models import (
     Convention,
@@ -142,6 +143,53 @@ def test_l_export_des_engagements_porte_des_cles_naturelles_et_des_nombres(finan
     texte = exporter(finances, Engagement, "csv").content.decode("utf-8")
     assert texte.startswith("\ufeffconvention;période;version;nature;action;financeur;montant")
     assert f"calpa-dijon-2023;2023;{RETENUE};variante;1.1;etat;100000,00" in texte
+
+
+def test_chaque_colonne_exportee_a_le_genre_que_sa_ressource_declare(finances, client_de):
+    """Euros in euros, an indicator's value a plain decimal number, a year without separator,
+    an ordre a count: each list's resource declares its columns' kinds once (``Champ``), and
+    the xlsx writes them so. Read back by openpyxl (the formats) and calamine (the values)."""
+    from python_calamine import CalamineWorkbook
+
+    def formats_et_valeurs(modele):
+        contenu = exporter(finances, modele, "xlsx").content
+        feuille = openpyxl.load_workbook(io.BytesIO(contenu)).active
+        entetes = [cellule.value for cellule in feuille[1]]
+        formats = {nom: feuille.cell(2, rang).number_format for rang, nom in enumerate(entetes, 1)}
+        lues = CalamineWorkbook.from_filelike(io.BytesIO(contenu)).get_sheet_by_index(0)
+        lignes = lues.to_python()
+        return formats, [dict(zip(lignes[0], ligne, strict=True)) for ligne in lignes[1:]]
+
+    formats, lignes = formats_et_valeurs(Engagement)
+    assert formats["montant"] == Genre.EUROS.value  # « 100 000,00 € »
+    assert formats["période"] == "General"
+    assert {
+        "période": "2023",
+        "action": "1.1",
+        "financeur": "etat",
+        "montant": 100000.0,
+    }.items() <= (
+        next(
+            ligne
+            for ligne in lignes
+            if ligne["version"] == RETENUE
+            and ligne["action"] == "1.1"
+            and ligne["financeur"] == "etat"
+        ).items()
+    )
+    formats, lignes = formats_et_valeurs(Financeur)
+    assert formats["ordre d'affichage"] == Genre.NOMBRE.value
+    assert all(isinstance(ligne["ordre d'affichage"], float) for ligne in lignes)
+    finances = client_de(roles.FINANCES, territoires=Territoire.objects.all())
+    formats, lignes = formats_et_valeurs(Mesure)
+    assert formats["année"] == "General" and formats["valeur"] == Genre.DECIMAL.value
+    mesure = next(ligne for ligne in lignes if ligne["indicateur"] == "personnes-suivies")
+    assert mesure["année"] == 2023 and mesure["valeur"] == float(
+        Mesure.objects.get(indicateur__code="personnes-suivies").valeur
+    )
+
+    texte = exporter(finances, Mesure, "csv").content.decode("utf-8-sig")
+    assert ";2023;" in texte and ";2 023;" not in texte
 
 
 @pytest.mark.parametrize("echapper", [True, False], ids=["echappees", "sans-reglage"])

@@ -9,9 +9,7 @@ from bilans import decomposition, gel
 from bilans.models.bilan import Bilan
 from bilans.models.communs import Figures
 from commun.ecritures import EcritureGardee
-from conventions.models import (
-    Action,
-)
+from conventions.models import PLAFOND, Action
 
 
 class Indicateur(EcritureGardee, models.Model):
@@ -117,7 +115,7 @@ class Mesure(EcritureGardee, models.Model):
                 violation_error_message="Cet indicateur a déjà une mesure pour ce bilan.",
             ),
             models.CheckConstraint(
-                condition=Q(valeur__gte=0),
+                condition=Q(valeur__gte=0, valeur__lt=PLAFOND),  # « NaN » refused too
                 name="mesure_valeur_positive",
                 violation_error_message="La valeur d'un indicateur ne peut pas être négative.",
             ),

@@ -11,7 +11,7 @@ importing ``conventions.models``.
 # ruff: noqa: I001
 # The modules are imported in the order their models were declared in the former single module:
 # the app registry keeps that order, and ``dumpdata`` writes the models in it.
-from .communs import MONTANT, ZERO, ParCleNaturelle, montant_positif, somme
+from .communs import MONTANT, PLAFOND, ZERO, ParCleNaturelle, montant_positif, somme
 from .territoires import Financeur, Territoire
 from .conventions import Avenant, Axe, Convention
 from .actions import Action
@@ -48,5 +48,6 @@ __all__ = [
     "TotalImprime",
     "Tranche",
     "montant_positif",
+    "PLAFOND",
     "somme",
 ]

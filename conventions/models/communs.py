@@ -10,10 +10,18 @@ MONTANT = {"max_digits": 14, "decimal_places": 2}
 ZERO = Value(Decimal("0.00"), output_field=models.DecimalField(**MONTANT))
 
 
+# Above every amount a field holds (14 digits, 2 decimals). PostgreSQL's numeric also holds
+# « NaN », which compares above every number: bounded above, a check refuses it, so no amount
+# read from the database is ever a number no cell or total can hold (commun/flux_xlsx.py).
+PLAFOND = Decimal(10) ** 12
+
+
 def montant_positif(champ: str, nom: str) -> models.CheckConstraint:
-    """A database check that an amount is not negative, with the message users read."""
+    """A database check that an amount is a finite number, not negative, with the message
+    users read."""
     return models.CheckConstraint(
-        condition=Q(**{f"{champ}__gte": 0}) | Q(**{f"{champ}__isnull": True}),
+        condition=Q(**{f"{champ}__gte": 0, f"{champ}__lt": PLAFOND})
+        | Q(**{f"{champ}__isnull": True}),
         name=f"%(app_label)s_%(class)s_{champ}_positif",
         violation_error_message=f"Le montant « {nom} » ne peut pas être négatif.",
     )

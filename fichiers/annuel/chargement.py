@@ -24,7 +24,7 @@ from commun.formats import euros
 from commun.montants import MontantRefuse, lire_montant
 from commun.validation import erreurs_des_etapes, valider_par_etapes
 from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
-from conventions.verrou import prendre_la_version, verrouiller_le_tableau
+from conventions.verrou import prendre_la_version, tableaux_verrouilles, verrouiller_le_tableau
 from conventions.versions import en_vigueur_de_la_periode
 from fichiers.annuel import cles
 from fichiers.annuel.fichier import FichierInvalide, ObjetLu, lire
@@ -226,6 +226,7 @@ class _Chargement:
                 self.registre.annoncer(label, cle)
             a_charger.append((objet, label, champs, cle))
 
+        self._verrouiller_les_tableaux(a_charger)
         # Objects are loaded once what they point to in the file is loaded: a file may list a
         # tableau's lines before the tableau, as loaddata allows.
         faits: set[tuple[str, tuple]] = set()
@@ -248,6 +249,21 @@ class _Chargement:
                     )
                 break
             restants = suivants
+
+    def _verrouiller_les_tableaux(self, a_charger):
+        """Every existing tableau whose lines the file names, locked before anything is
+        written and in key order (``conventions.verrou``), whatever the file's order: a loader
+        and an annex import of the same tableaux wait for each other, never deadlock. A
+        tableau the file creates is locked as its first line is written."""
+        nommes = {
+            tuple(cle[:4])
+            for _objet, label, _champs, cle in a_charger
+            if label in ("conventions.engagement", "conventions.totalimprime") and cle
+        }
+        filtre = models.Q(pk__in=[])
+        for tableau in nommes:
+            filtre |= models.Q(**TableauEngagements.objects.filtres_de_cle(*tableau))
+        list(tableaux_verrouilles(filtre).values_list("pk", flat=True))
 
     def _entete(self, objet: ObjetLu):
         donnees = objet.donnees

@@ -12,6 +12,7 @@ from commun.formats import euros
 from commun.historique import historiser_en_bloc
 from conventions.models import Action, Engagement, Financeur, TableauEngagements
 from conventions.models.gardes import tableaux_proteges
+from conventions.verrou import tableaux_verrouilles
 from fichiers.classeurs.lecture import ClasseurInvalide, FeuilleLue, lire
 
 
@@ -159,9 +160,7 @@ class _Etat:
     def __init__(self, feuilles: list[FeuilleLue]):
         self.tableaux: dict[tuple, TableauEngagements] = {
             (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
-            for t in TableauEngagements.objects.select_for_update()
-            .filter(_periodes(feuilles))
-            .order_by("pk")
+            for t in tableaux_verrouilles(_periodes(feuilles))  # in key order, as every writer
         }
         # The versions of each period (the tableaux created by the import join them), and
         # which were en vigueur when read: the writes retire them before crowning another.

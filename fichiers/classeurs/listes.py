@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.timezone import localdate
-from import_export import resources, widgets
+from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
@@ -35,6 +35,7 @@ from commun.montants import MontantRefuse, lire_montant
 from commun.telechargements import GRAS, cellule_xlsx
 from commun.validation import valider_par_etapes
 from comptes.acces import CHEMINS_TERRITOIRE, filtrer_par_territoire
+from conventions.verrou import prendre_la_version
 from fichiers.classeurs import ouverture
 
 journal = logging.getLogger(__name__)
@@ -148,23 +149,28 @@ def _echapper_les_formules() -> bool:
     return getattr(settings, "IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT", False) is True
 
 
-def _cellule_csv(valeur, echapper: bool):
+def _genres(dataset) -> list[Genre | None]:
+    """Each column's kind, as its resource declares it (``Champ``); none for another dataset."""
+    return list(getattr(dataset, "genres", None) or [None] * len(dataset.headers or []))
+
+
+def _cellule_csv(valeur, echapper: bool, genre: Genre | None = None):
     """Without the setting, a text is written as it is (a spreadsheet may run it)."""
     if isinstance(valeur, str) and not echapper:
         return texte_propre(valeur)
-    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+    if genre is None and isinstance(valeur, int | float) and not isinstance(valeur, bool):
         return valeur
-    return valeur_csv(valeur, Genre.EUROS if isinstance(valeur, Decimal) else None)
+    return valeur_csv(valeur, genre if genre is not None and genre.numerique else None)
 
 
-def _cellule_xlsx(feuille, valeur, echapper: bool):
-    """Without the setting, a text is written as it is (openpyxl runs « =… » as a formula)."""
+def _cellule_xlsx(feuille, valeur, echapper: bool, genre: Genre | None = None):
+    """Without the setting, a text is written as it is (openpyxl runs « =… » as a formula).
+    A number carries its column's format: euros in euros, a year without separator…"""
     if isinstance(valeur, str) and not echapper:
         return texte_propre(valeur)
-    cellule = cellule_xlsx(feuille, valeur)
-    if isinstance(valeur, Decimal):
-        cellule.number_format = "#,##0.00"  # amounts and rates alike: no unit
-    return cellule
+    if genre is None and isinstance(valeur, Decimal):
+        genre = Genre.DECIMAL
+    return cellule_xlsx(feuille, valeur, genre if genre is not None and genre.numerique else None)
 
 
 class Csv(base_formats.CSV):
@@ -189,8 +195,14 @@ class Csv(base_formats.CSV):
         tampon.write("\ufeff")
         ecrivain = csv.writer(tampon, delimiter=";")
         ecrivain.writerow([_cellule_csv(entete, echapper) for entete in dataset.headers])
+        genres = _genres(dataset)
         for ligne in dataset:
-            ecrivain.writerow([_cellule_csv(valeur, echapper) for valeur in ligne])
+            ecrivain.writerow(
+                [
+                    _cellule_csv(valeur, echapper, genre)
+                    for valeur, genre in zip(ligne, genres, strict=False)
+                ]
+            )
         return tampon.getvalue()
 
 
@@ -215,8 +227,14 @@ class Xlsx(base_formats.XLSX):
             cellule.font = GRAS
             entetes.append(cellule)
         feuille.append(entetes)
+        genres = _genres(dataset)
         for ligne in dataset:
-            feuille.append([_cellule_xlsx(feuille, valeur, echapper) for valeur in ligne])
+            feuille.append(
+                [
+                    _cellule_xlsx(feuille, valeur, echapper, genre)
+                    for valeur, genre in zip(ligne, genres, strict=False)
+                ]
+            )
         tampon = io.BytesIO()
         classeur.save(tampon)
         return tampon.getvalue()
@@ -246,6 +264,17 @@ class NombreFrancaisWidget(widgets.NumberWidget):
 
     def render(self, value, obj=None, **kwargs):
         return value
+
+
+class Champ(fields.Field):
+    """A list's column with its kind (``commun.cellules.Genre``), declared once: the xlsx and
+    CSV exports write its values so (euros in euros, a year without separator…)."""
+
+    def __init__(self, *args, genre: Genre = Genre.TEXTE, **kwargs):
+        if genre in (Genre.NOMBRE, Genre.ANNEE):  # a number, not its text
+            kwargs.setdefault("widget", widgets.IntegerWidget(coerce_to_string=False))
+        super().__init__(*args, **kwargs)
+        self.genre = genre
 
 
 def texte(valeur) -> str:
@@ -446,9 +475,24 @@ class RessourceProtegee(resources.ModelResource):
         if self.utilisateur is not None:
             instance._history_user = self.utilisateur
         if instance.pk is not None and hasattr(instance, "version"):
-            instance.version += 1  # a form opened on the old value is refused (concurrence.py)
+            # On the version read, in the import's transaction (``conventions.verrou``): a row
+            # changed since is refused, never overwritten; a form opened on the old value is
+            # refused in turn (concurrence.py).
+            if not prendre_la_version(instance.pk, instance.version, type(instance)):
+                raise ValueError(
+                    f"{self.decrire(self.courante[0])} a été modifié entre-temps par quelqu'un "
+                    "d'autre : rien n'a été écrit, relancez l'import pour voir sa valeur."
+                )
+            instance.version += 1
 
     # Export
+
+    def after_export(self, queryset, dataset, **kwargs):
+        """The columns' kinds go with the rows to the format that writes them."""
+        dataset.genres = [
+            getattr(champ, "genre", Genre.TEXTE)
+            for champ in self.get_export_fields(kwargs.get("export_fields"))
+        ]
 
     def filter_export(self, queryset, **kwargs):
         if self._meta.model._meta.label_lower in CHEMINS_TERRITOIRE:

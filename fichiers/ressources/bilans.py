@@ -8,8 +8,10 @@ from import_export.fields import Field
 
 from bilans import decomposition, gel
 from bilans.models import Bilan, Indicateur, Mesure
+from commun.cellules import Genre
 from conventions.models import Convention
 from fichiers.classeurs.listes import (
+    Champ,
     LigneRefusee,
     NombreFrancaisWidget,
     RessourceProtegee,
@@ -21,14 +23,15 @@ from fichiers.ressources.conventions import conseil
 
 class MesureRessource(RessourceProtegee):
     convention = Field(attribute="bilan__convention__slug", column_name="convention")
-    annee = Field(attribute="bilan__annee", column_name="année")
+    annee = Champ(attribute="bilan__annee", column_name="année", genre=Genre.ANNEE)
     code_action = Field(attribute="indicateur__action__code", column_name="action")
     code_indicateur = Field(attribute="indicateur__code", column_name="indicateur")
     libelle = Field(attribute="indicateur__libelle", column_name="libellé", readonly=True)
-    valeur = Field(
+    valeur = Champ(
         attribute="valeur",
         column_name="valeur",
         widget=NombreFrancaisWidget(nature="valeur"),
+        genre=Genre.DECIMAL,  # its unit is the indicator's
     )
     commentaire = Field(attribute="commentaire", column_name="commentaire")
 

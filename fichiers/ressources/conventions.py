@@ -7,8 +7,10 @@ identifiant, a tableau by its period and libellé, an action by its code.
 import re
 from difflib import get_close_matches
 
+from django.db.models import Q
 from import_export.fields import Field
 
+from commun.cellules import Genre
 from commun.formats import CENTIME
 from commun.montants import MontantRefuse
 from comptes.acces import territoires_de, voit_tous_les_territoires
@@ -17,11 +19,12 @@ from conventions.models import (
     Convention,
     Engagement,
     Financeur,
-    TableauEngagements,
     Territoire,
 )
 from conventions.models.engagements import financeur_permis
+from conventions.verrou import tableaux_verrouilles
 from fichiers.classeurs.listes import (
+    Champ,
     LigneRefusee,
     NombreFrancaisWidget,
     RessourceProtegee,
@@ -121,7 +124,7 @@ class FinanceurRessource(RessourceProtegee):
     nom = Field(attribute="nom", column_name="nom")
     categorie = Field(attribute="get_categorie_display", column_name="catégorie")
     territoire = Field(attribute="territoire__slug", column_name="territoire")
-    ordre = Field(attribute="ordre", column_name="ordre d'affichage")
+    ordre = Champ(attribute="ordre", column_name="ordre d'affichage", genre=Genre.NOMBRE)
 
     colonnes_obligatoires = ("identifiant", "nom", "catégorie")
     liens = ("territoire",)
@@ -190,10 +193,11 @@ class EngagementRessource(RessourceProtegee):
     nature = Field(attribute="tableau__get_nature_display", column_name="nature", readonly=True)
     code_action = Field(attribute="action__code", column_name="action")
     financeur_slug = Field(attribute="financeur__slug", column_name="financeur")
-    montant = Field(
+    montant = Champ(
         attribute="montant",
         column_name="montant",
         widget=NombreFrancaisWidget(),
+        genre=Genre.EUROS,
     )
 
     colonnes_obligatoires = ("convention", "période", "version", "action", "financeur", "montant")
@@ -217,9 +221,11 @@ class EngagementRessource(RessourceProtegee):
         slugs = {texte(ligne.get("convention")) for ligne in lignes}
         conventions = self.dans_mes_territoires(Convention.objects.filter(slug__in=slugs))
         self.conventions = {c.slug: c for c in conventions}
+        # Their tableaux locked first, in key order, as every writer of amounts does
+        # (``conventions.verrou``): the engagements below are read once no one else writes.
         self.tableaux = {
             (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
-            for t in TableauEngagements.objects.filter(convention__in=conventions)
+            for t in tableaux_verrouilles(Q(convention__in=conventions))
         }
         self.actions = {
             (a.convention_id, a.code): a for a in Action.objects.filter(convention__in=conventions)

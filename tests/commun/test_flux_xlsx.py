@@ -1,6 +1,7 @@
 """The xlsx sent while it is written (``commun.flux_xlsx``): what a finance officer opens is a
-normal workbook (openpyxl and LibreOffice read it), its first bytes leave before the first row
-is read, and a download abandoned half-way stops cleanly."""
+normal workbook (openpyxl, calamine and LibreOffice read it), its first rows are checked against
+the columns' kinds before its first byte leaves, and a download abandoned half-way stops
+cleanly."""
 
 import io
 import os
@@ -14,7 +15,7 @@ from zipfile import ZipFile
 import pytest
 from openpyxl import load_workbook
 
-from commun.cellules import Genre
+from commun.cellules import Genre, ValeurRefusee
 from commun.flux_xlsx import Colonne, feuille_en_flux
 
 COLONNES = [
@@ -63,7 +64,9 @@ def test_une_feuille_vide_n_a_que_ses_en_tetes():
     ]
 
 
-def test_les_premiers_octets_partent_avant_la_premiere_rangee():
+def test_les_premiers_octets_partent_apres_le_premier_morceau_verifie():
+    """The first thousand rows are read and checked when the download is built, in the view,
+    before the response starts; the others as the bytes go."""
     lues = []
 
     def rangees():
@@ -72,13 +75,62 @@ def test_les_premiers_octets_partent_avant_la_premiere_rangee():
             yield ("Territoire", numero, True, Decimal(numero))
 
     flux = feuille_en_flux("Engagements", COLONNES, rangees(), par_morceau=1000)
+    assert len(lues) == 1000
     premier = next(flux)
-    assert premier.startswith(b"PK\x03\x04") and lues == []
+    assert premier.startswith(b"PK\x03\x04") and len(lues) == 1000
     morceaux = [premier, *flux]
     assert len(morceaux) >= 3 and all(morceaux)
     assert len(lues) == 2500
     feuille = load_workbook(io.BytesIO(b"".join(morceaux)), read_only=True).worksheets[0]
     assert sum(1 for _ in feuille.iter_rows()) == 2501
+
+
+@pytest.mark.parametrize(
+    ("rangee", "message"),
+    [
+        (
+            ("Dijon", 2023, True, float("nan")),
+            "Le nombre « nan » n'est pas fini (colonne « Montant (€) »)",
+        ),
+        (("Dijon", 2023, True, Decimal("Infinity")), "n'est pas fini (colonne « Montant (€) »)"),
+        (
+            ("Dijon", 2023, True, date(2023, 1, 1)),
+            "Une valeur de type date n'est pas un nombre (colonne « Montant (€) »)",
+        ),
+        (("Dijon", 2023, True, Decimal(1), "de trop"), "La ligne 3 a 5 valeurs pour 4 colonnes."),
+        (
+            ("Dijon", 2023, object(), Decimal(1)),
+            "Une valeur de type object ne peut pas être écrite (colonne « En vigueur »)",
+        ),
+    ],
+)
+def test_un_telechargement_mal_declare_echoue_avant_le_premier_octet(rangee, message):
+    """A value its column's declared kind cannot hold, in the first thousand rows, fails when
+    the download is built: no byte has left, the rows' source is closed."""
+    fermee = []
+
+    def rangees():
+        try:
+            yield ("Dijon Métropole", 2023, True, Decimal("347000"))
+            yield rangee
+        finally:
+            fermee.append(True)
+
+    source = rangees()
+    with pytest.raises(ValeurRefusee) as refus:
+        feuille_en_flux("Engagements", COLONNES, source)
+    assert message in str(refus.value)
+    assert fermee == [True]
+
+
+def test_un_nombre_non_fini_apres_le_premier_morceau_laisse_une_cellule_vide(caplog):
+    """After the first rows, checked, nothing may fail: a NaN (which the database cannot
+    hold) is an empty cell, logged."""
+    rangees = [("Dijon", 2023, True, Decimal(1)), ("Dijon", 2024, True, float("nan"))]
+    contenu = b"".join(feuille_en_flux("Engagements", COLONNES, iter(rangees), par_morceau=1))
+    feuille = load_workbook(io.BytesIO(contenu)).active
+    assert feuille["D2"].value == 1 and feuille["D3"].value is None
+    assert "Cellule D3 : nombre non fini (nan) laissé vide." in caplog.text
 
 
 def test_un_telechargement_abandonne_s_arrete_proprement():
@@ -124,13 +176,14 @@ COLONNES_PIEGES = [
     Colonne("Montant (€)", genre=Genre.EUROS),
 ]
 RANGEES_PIEGES = [
-    (TEXTE_PIEGE, date(2023, 12, 31), Decimal("-20.0"), float("nan")),
-    ("=1+1", datetime(2024, 1, 2, 12), None, Decimal("Infinity")),
+    (TEXTE_PIEGE, date(2023, 12, 31), Decimal("-20.0"), Decimal("12.5")),
+    ("=1+1", datetime(2024, 1, 2, 12), None, float("nan")),
 ]
 
 
 def _classeur_piege() -> bytes:
-    return b"".join(feuille_en_flux("Pièges", COLONNES_PIEGES, iter(RANGEES_PIEGES)))
+    """The NaN comes after the first rows, which are checked (``par_morceau=1``)."""
+    return b"".join(feuille_en_flux("Pièges", COLONNES_PIEGES, iter(RANGEES_PIEGES), par_morceau=1))
 
 
 def test_tout_ce_qui_rendait_le_classeur_illisible_est_nettoye():
@@ -144,7 +197,7 @@ def test_tout_ce_qui_rendait_le_classeur_illisible_est_nettoye():
     # A percent is a fraction shown in percent, not « -20,00 € ».
     assert feuille["C2"].value == -0.2 and feuille["C2"].number_format == "0.00%"
     # A number no cell can hold (NaN, infinity) is left empty rather than cutting the file.
-    assert feuille["D2"].value is None and feuille["D3"].value is None
+    assert feuille["D2"].value == 12.5 and feuille["D3"].value is None
     assert feuille["A3"].value == "=1+1" and feuille["A3"].data_type == "s"
 
 
@@ -202,5 +255,64 @@ def test_libreoffice_ouvre_le_classeur_aux_pieges(tmp_path):
     assert lignes[0] == "Texte,Date,Écart (%),Montant (€)"
     texte, reste = lignes[1].rsplit("…", 1)
     assert texte.startswith("ab _x0041_ cd exxx") and len(texte) == 32_766
-    assert reste == ",31/12/2023,-20.00%,"  # the date format is the column's
-    assert lignes[2].startswith("=1+1,")
+    assert reste == ",31/12/2023,-20.00%,12.50 €"  # the date format is the column's
+    assert lignes[2].startswith("=1+1,") and lignes[2].endswith(",")  # the NaN left empty
+
+
+# --- No number that is not finite comes from the database ---------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("valeur", ["NaN", "-12", "1000000000000"])
+def test_la_base_refuse_un_montant_non_fini(documents, valeur):
+    """PostgreSQL's numeric holds « NaN » (which compares above every number, so « >= 0 »
+    let it in); every amount column's check refuses it, as a negative or too large one."""
+    from django.db import DataError, IntegrityError, connection, transaction
+
+    from bilans.models import Mesure
+    from conventions.models import Engagement
+
+    if connection.vendor == "sqlite" and valeur == "NaN":
+        pytest.skip("SQLite ne stocke pas de NaN dans une colonne décimale")
+    # In SQL: Django's DecimalField refuses a NaN itself, a raw query or another client not.
+    for modele, champ in ((Engagement, "montant"), (Mesure, "valeur")):
+        table, pk = modele._meta.db_table, modele.objects.first().pk
+        with (
+            pytest.raises((IntegrityError, DataError)),
+            transaction.atomic(),
+            connection.cursor() as curseur,
+        ):
+            curseur.execute(f"UPDATE {table} SET {champ} = %s WHERE id = %s", [valeur, pk])
+
+
+@pytest.mark.django_db
+def test_un_telechargement_de_lignes_mal_declare_est_une_erreur_avant_le_flux(
+    documents, monkeypatch
+):
+    """The engagement lines' download, its amount column declared a date: the view fails (the
+    server's error page, logged), instead of sending a workbook cut after its first bytes."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from comptes import roles
+    from conventions.models import Territoire
+    from fichiers.classeurs import lignes
+
+    roles.creer_compte(
+        "finances",
+        mot_de_passe="mot-de-passe-test",
+        role=roles.FINANCES,
+        territoires=Territoire.objects.all(),
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(get_user_model().objects.get(username="finances"))
+    url = reverse("conventions:lignes_d_engagement")
+    bonne = client.get(url)
+    assert bonne.status_code == 200 and bonne.streaming
+    feuille = load_workbook(io.BytesIO(b"".join(bonne.streaming_content))).active
+    assert feuille.max_row > 100 and feuille["K2"].number_format == Genre.EUROS.value
+    faux = [*lignes.COLONNES[:-1], Colonne("Montant (€)", 16, Genre.DATE)]
+    monkeypatch.setattr(lignes, "COLONNES", faux)
+    reponse = client.get(url)
+    assert reponse.status_code == 500 and not reponse.streaming
