@@ -514,6 +514,12 @@ def _par_action_et_cote(tableau) -> dict[tuple[int, str], Decimal]:
     return sommes
 
 
+def montants_par_action_et_cote(tableau) -> dict[tuple[int, str], Decimal]:
+    """``{(action id, « etat » | « collectivite » | « autres »): total}`` of a tableau (empty
+    without one): the columns of the rapport d'exécution's financial table."""
+    return _par_action_et_cote(tableau)
+
+
 def bascule(candidate: TableauEngagements, actuelle: TableauEngagements | None) -> Bascule:
     """The confirmation of « mettre en vigueur »: ``actuelle`` replaced by ``candidate``."""
     totaux = {

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from pages import documents
+
 from . import views
 
 app_name = "conventions"
@@ -39,6 +41,11 @@ urlpatterns = [
         "conventions/<slug:slug>/tableaux/<int:pk>/mettre-en-vigueur/",
         views.mettre_en_vigueur,
         name="mettre_en_vigueur",
+    ),
+    path(
+        "conventions/<slug:slug>/tableaux/<int:pk>/annexe-financiere.pdf",
+        documents.annexe_financiere,
+        name="annexe_financiere",
     ),
     path("conventions/<slug:slug>/actions/<str:code>/", views.action_detail, name="action"),
 ]
