@@ -44,7 +44,19 @@ def e(texte: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def fichiers(django_db_setup, django_db_blocker):
+def moteur():
+    """WeasyPrint and Pango (.ci/run installs Pango); without them, the PDF tests are skipped
+    with the reason, and the tests of the French message still run."""
+    from fichiers.documents.rendu import MoteurPdfIndisponible, _weasyprint
+
+    try:
+        _weasyprint()
+    except MoteurPdfIndisponible as erreur:
+        pytest.skip(str(erreur))
+
+
+@pytest.fixture(scope="module")
+def fichiers(moteur, django_db_setup, django_db_blocker):
     """Every document, generated once on the five documents, in a transaction rolled back."""
     from bilans.models import Bilan
     from conventions.models import TableauEngagements
@@ -270,7 +282,7 @@ def test_le_brouillon_docx(fichiers):
 # --- The pages ------------------------------------------------------------------------------
 
 
-def test_la_page_du_rapport_et_de_l_annexe(documents, client_de):
+def test_la_page_du_rapport_et_de_l_annexe(moteur, documents, client_de):
     from conventions.models import TableauEngagements
 
     client = client_de(roles.AGENT, territoires=Territoire.objects.all())
@@ -292,7 +304,7 @@ def test_la_page_du_rapport_et_de_l_annexe(documents, client_de):
     assert "annexe-financiere.pdf" in convention
 
 
-def test_le_zip_de_l_annee_pour_les_services_de_l_etat(documents, client_de):
+def test_le_zip_de_l_annee_pour_les_services_de_l_etat(moteur, documents, client_de):
     client = client_de(roles.AGENT, territoires=Territoire.objects.all(), cote="etat")
     bilan = client.get(reverse("bilans:detail", args=[CALPA, 2023])).content.decode()
     assert "tous les rapports d'exécution 2023 de vos territoires (zip)" in bilan
@@ -347,7 +359,7 @@ def test_sans_pango_la_commande_le_dit_en_francais(documents, sans_pango, tmp_pa
 # --- The commands ---------------------------------------------------------------------------
 
 
-def test_les_commandes(documents, tmp_path):
+def test_les_commandes(moteur, documents, tmp_path):
     sortie = io.StringIO()
     call_command(
         "annexe_financiere",
