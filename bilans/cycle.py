@@ -286,6 +286,18 @@ def prochaine_etape(bilan: Bilan) -> str:
     return f"Prochaine étape, pour {qui} : {gestes}."
 
 
+def mention_du_document(bilan: Bilan) -> str:
+    """What every page of the printed rapport d'exécution says of a bilan not yet validated
+    (empty once validated): « Projet — non transmis » until it is transmitted."""
+    if bilan.statut == Bilan.Statut.VALIDE:
+        return ""
+    if bilan.statut == Bilan.Statut.TRANSMIS:
+        return f"Transmis au préfet le {date_longue(bilan.date_transmission)} — non validé"
+    if bilan.statut == Bilan.Statut.A_COMPLETER:
+        return "À compléter — non validé"
+    return "Projet — non transmis"
+
+
 def encore_a_traiter(constats) -> list:
     """The constats « À traiter » lists: not those of a validated bilan, whose cycle is over
     (nothing changes it short of reopening it); they stay on its page."""

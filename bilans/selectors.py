@@ -106,3 +106,45 @@ def indicateurs_par_annee(actions) -> IndicateursParAnnee:
             for indicateur, par_annee in valeurs.values()
         ],
     )
+
+
+def rapports_et_indicateurs(bilan) -> list[dict]:
+    """What the rapport d'exécution says of each action, in the convention's order: the report
+    and its indicators (« dont … » parts marked) with this year's value and last year's — the
+    same indicator, or the one of the same code of the action it continues, in the bilan of
+    the year before. Four queries, whatever the number of actions."""
+    rapports = list(
+        RapportAction.objects.filter(bilan=bilan)
+        .select_related("action__axe")
+        .order_by("action__ordre", "action__code")
+    )
+    actions = [r.action for r in rapports]
+    indicateurs = list(
+        Indicateur.objects.filter(action__in=actions).order_by("action_id", "ordre", "code")
+    )
+    valeurs = dict(Mesure.objects.filter(bilan=bilan).values_list("indicateur_id", "valeur"))
+    lignee = {a.pk for a in actions} | {a.action_precedente_id for a in actions}
+    anciennes = {
+        (action, code): valeur
+        for action, code, valeur in Mesure.objects.filter(
+            bilan__annee=bilan.annee - 1, indicateur__action__in=lignee - {None}
+        ).values_list("indicateur__action_id", "indicateur__code", "valeur")
+    }
+    sections = []
+    for rapport in rapports:
+        action = rapport.action
+        lignes = []
+        for indicateur in (i for i in indicateurs if i.action_id == action.pk):
+            avant = anciennes.get((action.pk, indicateur.code))
+            if avant is None and action.action_precedente_id:
+                avant = anciennes.get((action.action_precedente_id, indicateur.code))
+            lignes.append(
+                {
+                    "indicateur": indicateur,
+                    "partie": bool(indicateur.parent_id),
+                    "valeur": valeurs.get(indicateur.pk),
+                    "annee_precedente": avant,
+                }
+            )
+        sections.append({"rapport": rapport, "action": action, "indicateurs": lignes})
+    return sections

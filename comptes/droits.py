@@ -20,6 +20,8 @@ EXPORTER = "conventions.export_engagement"  # the annex and the lists of amounts
 # A bilan's workbook and its comparison with the engagements, downloaded: the figures every
 # reader of the bilan sees on its pages (the État's reviewer examines that workbook).
 TELECHARGER_LE_BILAN = LIRE
+# The year's documents as PDF (rapport d'exécution, annexe financière): every reader.
+TELECHARGER_LES_DOCUMENTS = LIRE
 REMPLIR_LES_BILANS = "bilans.change_rapportaction"  # reports and indicators of a bilan
 EXAMINER_LES_BILANS = "bilans.view_bilan"  # the État's review: send back or validate
 # Reopen a validated bilan, correct any bilan's transmission date: administrators.
@@ -64,6 +66,23 @@ def peut_telecharger_le_bilan(utilisateur) -> bool:
     """Whoever reads a bilan downloads it (its workbook, its comparison as CSV or xlsx); which
     bilans they reach is ``acces.py``'s, as for its page."""
     return peut(utilisateur, TELECHARGER_LE_BILAN)
+
+
+def peut_telecharger_les_documents(utilisateur) -> bool:
+    """The year's documents — a bilan's rapport d'exécution, a tableau's annexe financière, as
+    PDF — are the figures every reader of the convention sees on its pages; which conventions
+    they reach is ``acces.py``'s."""
+    return peut(utilisateur, TELECHARGER_LES_DOCUMENTS)
+
+
+def peut_telecharger_les_rapports_de_l_annee(utilisateur) -> bool:
+    """Every rapport d'exécution of a year in one zip, for the État's filing: its services
+    (the État's side of the profile) and the administrators, in their territoires."""
+    if not peut_lire(utilisateur):
+        return False
+    profil = getattr(utilisateur, "profil", None)  # no profile: the collectivité's side
+    etat = profil is not None and profil.cote == "etat"
+    return etat or peut_charger_des_conventions(utilisateur)
 
 
 def peut_charger_des_conventions(utilisateur) -> bool:

@@ -33,6 +33,13 @@ REGLES = {
     # The bilan's workbook and comparison: whoever reads the bilan downloads them.
     "bilans:classeur": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "bilans:comparaison": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    # The year's documents: the rapport d'exécution (PDF, DOCX draft) and the annexe financière
+    # of a version, for every reader of the convention; every rapport of a year in one zip for
+    # the État's filing: its services and the administrators (a side's rule: ETAT's own column).
+    "bilans:rapport_d_execution": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    "bilans:rapport_d_execution_docx": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    "conventions:annexe_financiere": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
+    "bilans:rapports_de_l_annee": {AGENT: 403, ETAT: 200, FINANCES: 403, ADMIN: 200, AILLEURS: 403},
     "conventions:modifier_tableau": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:nouvelle_version": {AGENT: 403, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     # Reads only: what « mettre en vigueur » would change, and its button.
@@ -100,8 +107,13 @@ def connecter(client_de, client, utilisateur):
 
 def comme(utilisateur):
     """The État's reviewer (an agent of the État's side) has an agent's rights on every page:
-    the side only says whose move it is in a bilan's cycle (``bilans/cycle.py``)."""
+    the side only says whose move it is in a bilan's cycle (``bilans/cycle.py``) — and who
+    downloads the year's zip of rapports, the one rule with its own ``ETAT`` column."""
     return AGENT if utilisateur == ETAT else utilisateur
+
+
+def attendu_pour(regle: dict, utilisateur) -> int:
+    return regle[utilisateur] if utilisateur in regle else regle[comme(utilisateur)]
 
 
 def test_chaque_page_a_une_regle():
@@ -120,7 +132,7 @@ def test_matrice(documents, client_de, client, utilisateur):
             continue
         url = adresse(nom, motif)
         reponse = client.get(url)
-        attendu = 302 if utilisateur == ANONYME else REGLES[nom][comme(utilisateur)]
+        attendu = 302 if utilisateur == ANONYME else attendu_pour(REGLES[nom], utilisateur)
         if reponse.status_code != attendu:
             ecarts.append(f"{url} : {reponse.status_code} au lieu de {attendu}")
         if utilisateur == ANONYME:

@@ -73,6 +73,8 @@ COMMANDES = {
     "sauvegarder": "lit : écrit un fichier",
     "exporter": "lit : écrit un fichier",
     "exporter_engagements": "lit : écrit un fichier",
+    "rapport_d_execution": "lit : écrit un fichier (PDF, DOCX ou zip)",
+    "annexe_financiere": "lit : écrit un fichier (PDF)",
     "export": "lit : écrit un fichier",
     "controles": "lit",
 }

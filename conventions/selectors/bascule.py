@@ -58,8 +58,9 @@ class Bascule:
         return bool(self.autres.avant or self.autres.apres)
 
 
-def _par_action_et_cote(tableau) -> dict[tuple[int, str], Decimal]:
-    """``{(action id, « etat » | « collectivite » | « autres »): total}`` of a tableau."""
+def montants_par_action_et_cote(tableau) -> dict[tuple[int, str], Decimal]:
+    """``{(action id, « etat » | « collectivite » | « autres »): total}`` of a tableau (empty
+    without one): the confirmation's lines and the rapport d'exécution's financial table."""
     if tableau is None:
         return {}
     sommes: dict[tuple[int, str], Decimal] = {}
@@ -90,7 +91,7 @@ def bascule(candidate: TableauEngagements, actuelle: TableauEngagements | None) 
         return AvantApres(avant, getattr(totaux[candidate.pk], champ))
 
     autres = cote("total_autres")
-    avant, apres = _par_action_et_cote(actuelle), _par_action_et_cote(candidate)
+    avant, apres = montants_par_action_et_cote(actuelle), montants_par_action_et_cote(candidate)
     ids = {a for a, _cote in avant} | {a for a, _cote in apres}
     lignes = []
     for action in Action.objects.filter(pk__in=ids).order_by("ordre", "code"):

@@ -42,6 +42,7 @@ PAGE_MAX_S = 0.300
 PAGE_RAPPORT_MAX = 2.0
 RAPPORT_MAX_PAR_PAGE = {"Tableau de bord": 1.5}
 CONTROLES_MAX_S = 5.0
+DOCUMENT_MAX_S = 2.0  # the rapport d'exécution of one bilan, as a PDF
 EXPORT_RAPPORT_MAX = 1.0
 PREMIER_OCTET_MAX_S = 1.0
 IMPORT_RAPPORT_MAX = 2.0
@@ -166,6 +167,7 @@ class Rapport:
     fixtures: Mesure | None = None
     pages: dict = field(default_factory=dict)  # (page, taille) → Mesure
     controles: dict = field(default_factory=dict)  # taille → (Mesure, constats)
+    documents: dict = field(default_factory=dict)  # taille → Mesure (rapport d'exécution)
     export: dict = field(default_factory=dict)
     import_: dict = field(default_factory=dict)
     profils: dict = field(default_factory=dict)  # title → text
@@ -228,6 +230,21 @@ class Rapport:
                 "Contrôles : nombre de requêtes indépendant de la taille",
                 petit.requetes == grand.requetes,
                 f"{petit.requetes} et {grand.requetes}",
+            )
+        )
+        petit, grand = self.documents[DIJON], self.documents[NATIONAL]
+        resultats.append(
+            (
+                "Rapport d'exécution en PDF : même nombre de requêtes aux deux tailles",
+                petit.requetes == grand.requetes,
+                f"{petit.requetes} et {grand.requetes}",
+            )
+        )
+        resultats.append(
+            (
+                f"Rapport d'exécution en PDF : médiane nationale sous {DOCUMENT_MAX_S:.0f} s",
+                grand.mediane < DOCUMENT_MAX_S,
+                f"{grand.mediane:.2f} s".replace(".", ","),
             )
         )
         e = self.export
@@ -397,6 +414,17 @@ class Rapport:
             "|---|---|---|---|---|---|---|",
             *self.lignes_televersements(),
             "",
+            "## 7. Documents de l'année : le rapport d'exécution du bilan 2023 de Dijon en PDF",
+            "",
+            "`fichiers.documents.pdf.rapport_d_execution` : lecture du bilan, contrôles de sa "
+            "convention, gabarit, mise en page WeasyPrint et PDF/A-3b (6 pages).",
+            "",
+            "| taille | durée | requêtes |",
+            "|---|---|---|",
+            f"| Dijon | {self.documents[DIJON].duree()} | {self.documents[DIJON].requetes} |",
+            f"| national | {self.documents[NATIONAL].duree()} "
+            f"| {self.documents[NATIONAL].requetes} |",
+            "",
             "## Objectifs",
             "",
             "| objectif | mesure | résultat |",
@@ -507,6 +535,22 @@ class Banc:
         constats = []
         mesure = chronometrer(lambda: constats.append(len(controler())), self.repetitions)
         self.rapport.controles[taille] = (mesure, constats[0])
+        self.mesurer_le_rapport_d_execution(taille)
+
+    def mesurer_le_rapport_d_execution(self, taille: str):
+        """The PDF of Dijon's bilan 2023: its queries and time must not grow with the others'."""
+        from bilans.models import Bilan
+        from fichiers.documents.pdf import rapport_d_execution
+
+        bilan = Bilan.objects.select_related("convention").get(
+            convention__slug="calpa-dijon-2023", annee=2023
+        )
+
+        def fabriquer():
+            return rapport_d_execution(bilan, auteur="banc d'essai")
+
+        self.rapport.documents[taille] = chronometrer(fabriquer, self.repetitions)
+        self._fonctions = {**getattr(self, "_fonctions", {}), "rapport": fabriquer}
 
     def mesurer_export(self):
         """Each variant in a fresh process, one after the other in each round, the order
@@ -546,7 +590,7 @@ class Banc:
             with open(sortie, "wb") as fichier:
                 ecrire_lignes(lignes.all(), fichier)
 
-        self._fonctions = {"export": application}
+        self._fonctions = {**getattr(self, "_fonctions", {}), "export": application}
 
     def mesurer_import(self):
         from conventions.models import Engagement, TableauEngagements
@@ -675,6 +719,8 @@ class Banc:
                 from controles.services import controler
 
                 fonction = controler
+            elif objectif.startswith("Rapport d'exécution"):
+                fonction = self._fonctions["rapport"]
             else:
                 page = objectif.split(" : ")[0]
                 fonction = self._page(PAGES[page])

@@ -18,7 +18,13 @@ from commun.formats import date_longue
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
 from comptes.acces import conventions_de
-from comptes.droits import REMPLIR_LES_BILANS, exiger, peut, peut_telecharger_le_bilan
+from comptes.droits import (
+    REMPLIR_LES_BILANS,
+    exiger,
+    peut,
+    peut_telecharger_le_bilan,
+    peut_telecharger_les_rapports_de_l_annee,
+)
 from controles.constats import Resume, Severite
 from controles.services import constats_de, controler
 from conventions.models import Convention
@@ -170,6 +176,8 @@ def bilan_detail(request, slug, annee):
             "renvoi": chronologie.dernier_renvoi(etapes),
             "prochaine_etape": cycle.prochaine_etape(bilan),
             "peut_telecharger": peut_telecharger_le_bilan(request.user),
+            "peut_deposer": peut_telecharger_les_rapports_de_l_annee(request.user),
+            "mention_du_document": cycle.mention_du_document(bilan),
             "historique": historique_du_bilan(bilan),
             "constats": constats,
             "resume": Resume.de(constats),

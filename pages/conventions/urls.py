@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pages import documents
 from pages.conventions.views import (
     action,
     comparaisons,
@@ -47,6 +48,11 @@ urlpatterns = [
         "conventions/<slug:slug>/tableaux/<int:pk>/mettre-en-vigueur/",
         grille.mettre_en_vigueur,
         name="mettre_en_vigueur",
+    ),
+    path(
+        "conventions/<slug:slug>/tableaux/<int:pk>/annexe-financiere.pdf",
+        documents.annexe_financiere,
+        name="annexe_financiere",
     ),
     path("conventions/<slug:slug>/actions/<str:code>/", action.action_detail, name="action"),
 ]

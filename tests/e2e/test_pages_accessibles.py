@@ -11,7 +11,15 @@ from tests.e2e.conftest import capture, connecter
 from tests.test_matrice_des_droits import ADMIN, AGENT, FINANCES, REGLES, adresse, noms_d_url
 
 # Downloads, not pages.
-TELECHARGEMENTS = {"conventions:classeur", "conventions:lignes_d_engagement", "bilans:classeur"}
+TELECHARGEMENTS = {
+    "conventions:classeur",
+    "conventions:lignes_d_engagement",
+    "bilans:classeur",
+    "bilans:rapport_d_execution",
+    "bilans:rapport_d_execution_docx",
+    "bilans:rapports_de_l_annee",
+    "conventions:annexe_financiere",
+}
 PAGES_EN_PLUS = [
     "/recherche/?q=acc%C3%A8s",
     "/conventions/tznr-dijon-2023-2025/",
