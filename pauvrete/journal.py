@@ -65,6 +65,11 @@ def _contexte(record) -> dict:
     if request is None:
         return {}
     utilisateur = utilisateur_connu(request)
+    if utilisateur is None and record.levelno >= logging.ERROR:
+        try:  # an error: worth one query to say whose request failed, if the database answers
+            utilisateur = request.user if request.user.is_authenticated else None
+        except Exception:
+            utilisateur = None
     return {
         "request_id": getattr(request, "identifiant", None),
         "method": request.method,

@@ -23,5 +23,9 @@ def sante(request):
         get_user_model().objects.exists()
     except Exception:
         journal.warning("/sante/ : la base de données ne répond pas", exc_info=True)
-        return JsonResponse({"statut": "en panne", "base": "injoignable"}, status=503)
+        reponse = JsonResponse({"statut": "en panne", "base": "injoignable"}, status=503)
+        # Logged once, above, as a warning: not again by Django as an error e-mailed to ADMINS
+        # each time the load balancer asks during an outage.
+        reponse._has_been_logged = True
+        return reponse
     return JsonResponse({"statut": "ok", "base": "ok"})

@@ -31,7 +31,7 @@ class SessionsQuiExpirent:
         self.get_response = get_response
 
     def __call__(self, request):
-        marque = MARQUE in request.COOKIES
+        marque = bool(request.COOKIES.get(MARQUE))  # a deleted cookie may come back empty
         # /sante/ reads no session: it must answer 503, not fail, when the database is gone.
         if marque and request.path_info != "/sante/" and not request.user.is_authenticated:
             messages.info(
