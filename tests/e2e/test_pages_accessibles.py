@@ -10,8 +10,13 @@ from conventions.models import Territoire
 from tests.e2e.conftest import capture, connecter
 from tests.test_matrice_des_droits import ADMIN, AGENT, FINANCES, REGLES, adresse, noms_d_url
 
-# Downloads, not pages.
-TELECHARGEMENTS = {"conventions:classeur", "conventions:lignes_d_engagement", "bilans:classeur"}
+# Downloads, and the load balancer's JSON (/sante/), not pages.
+TELECHARGEMENTS = {
+    "conventions:classeur",
+    "conventions:lignes_d_engagement",
+    "bilans:classeur",
+    "sante",
+}
 PAGES_EN_PLUS = [
     "/recherche/?q=acc%C3%A8s",
     "/conventions/tznr-dijon-2023-2025/",
