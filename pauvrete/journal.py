@@ -19,6 +19,7 @@ import uuid
 from contextvars import ContextVar
 from datetime import datetime
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.functional import empty
 
@@ -26,6 +27,8 @@ ENTETE = "X-Request-ID"
 # An incoming identifier is kept only if it is short and plain (no spaces, quotes or newlines
 # that would forge log lines).
 IDENTIFIANT_SAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+NIVEAUX = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _requete: ContextVar[HttpRequest | None] = ContextVar("requete", default=None)
 
@@ -151,7 +154,13 @@ class SortieStandard(logging.StreamHandler):
 def reglages(niveau: str, format_: str) -> dict:
     """``settings.LOGGING``: every record of ``niveau`` and above on standard output; Django's
     errors also by e-mail to ``ADMINS`` when ``DEBUG`` is off (Django's own handler)."""
-    niveau = niveau.upper()
+    niveau, format_ = niveau.strip().upper(), format_.strip().lower()
+    if niveau not in NIVEAUX:
+        raise ImproperlyConfigured(
+            f"LOG_LEVEL doit valoir {', '.join(NIVEAUX)} (reçu « {niveau.lower()} »)."
+        )
+    if format_ not in {"texte", "text", "json"}:
+        raise ImproperlyConfigured(f"LOG_FORMAT doit valoir texte ou json (reçu « {format_} »).")
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -164,7 +173,7 @@ def reglages(niveau: str, format_: str) -> dict:
             "sortie": {
                 "()": SortieStandard,
                 "filters": ["contexte"],
-                "formatter": "json" if format_.lower() == "json" else "texte",
+                "formatter": "json" if format_ == "json" else "texte",
             },
             "courriel": {
                 "class": "django.utils.log.AdminEmailHandler",
