@@ -28,6 +28,7 @@ ENTETE = "X-Request-ID"
 # that would forge log lines).
 IDENTIFIANT_SAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
+CONTROLE = re.compile(r"[\x00-\x1f\x7f]")
 NIVEAUX = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _requete: ContextVar[HttpRequest | None] = ContextVar("requete", default=None)
@@ -76,7 +77,8 @@ def _contexte(record) -> dict:
     return {
         "request_id": getattr(request, "identifiant", None),
         "method": request.method,
-        "path": request.path,
+        # A path's control characters (« %0A ») escaped: no forged line in the log.
+        "path": CONTROLE.sub(lambda m: f"\\x{ord(m.group()):02x}", request.path),
         "user_id": utilisateur.pk if getattr(utilisateur, "is_authenticated", False) else None,
     }
 
