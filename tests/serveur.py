@@ -77,7 +77,7 @@ def instance(tmp_path, *, documents=False, workers=1, sortie=None, **reglages):
             try:
                 urllib.request.urlopen(f"{adresse}/static/css/pauvrete.css", timeout=5).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # a loaded machine
                 time.sleep(0.1)
         yield adresse
     finally:
