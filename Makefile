@@ -39,11 +39,14 @@ demo: install
 
 ## make serve: production-like server (gunicorn, whitenoise for static files, DEBUG off).
 ## Needs SECRET_KEY and ALLOWED_HOSTS; DATABASE_URL for PostgreSQL; HTTPS=0 for plain http here.
+## Everything it logs goes to standard output: gunicorn's access lines (each with its request id,
+## req=…) and the application's (LOG_LEVEL, LOG_FORMAT=json; README « Journal et erreurs »).
 serve: install
 	DEBUG=0 $(PY) manage.py check --deploy
 	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=0 $(PY) manage.py migrate --noinput
-	DEBUG=0 $(VENV)/bin/gunicorn pauvrete.wsgi --bind $(HOST) --workers 3 --threads 4 --keep-alive 10 --access-logfile -
+	DEBUG=0 $(VENV)/bin/gunicorn pauvrete.wsgi --bind $(HOST) --workers 3 --threads 4 --keep-alive 10 --access-logfile - \
+		--access-logformat '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" req=%({x-request-id}o)s'
 
 ## make backup: a dated, natural-key dump of the data in sauvegardes/ (restore with loaddata).
 backup: install

@@ -16,6 +16,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from commun.evenements import evenement
 from commun.formats import date_longue
 from comptes import droits, roles
 from comptes.acces import cote_de
@@ -273,6 +274,7 @@ def appliquer(
         from .relances import prevenir_l_etat
 
         transaction.on_commit(lambda: prevenir_l_etat(bilan, aujourdhui))
+    evenement(f"bilan : {transition.nom}", utilisateur, bilan=bilan.pk, annee=bilan.annee)
     return transition
 
 

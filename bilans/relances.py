@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Max
 
+from commun.evenements import evenement
 from comptes import droits
 from conventions.models import Convention
 
@@ -191,6 +192,7 @@ def envoyer(courriels: list[Courriel], aujourdhui: date) -> tuple[int, list[str]
                     date=aujourdhui,
                 )
                 envoyes += 1
+    evenement("relances envoyées", envoyees=envoyes, echecs=len(echecs))
     return envoyes, echecs
 
 

@@ -15,3 +15,11 @@ class ConnexionsBloqueesConfig(AxesAppConfig):
     """django-axes, named in the admin's index apart from the conventions' « Axes »."""
 
     verbose_name = "Connexions bloquées (django-axes)"
+
+    def ready(self):
+        super().ready()
+        from axes.signals import user_locked_out
+
+        from pauvrete.journal import verrouillage
+
+        user_locked_out.connect(verrouillage, dispatch_uid="pauvrete.journal.verrouillage")

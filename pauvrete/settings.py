@@ -8,11 +8,14 @@ debug page), served on this machine only, with the development defaults it needs
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from pauvrete.journal import reglages as reglages_du_journal
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its identifier (X-Request-ID) before anything can log or fail.
+    "pauvrete.journal.IdentifiantDeRequete",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pauvrete.sessions.SessionsQuiExpirent",  # « votre session a pris fin… » on the login page
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,6 +140,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# An idle session ends after SESSION_COOKIE_AGE seconds (8 hours by default): saved at every
+# request, its end moves back each time the user does something (pauvrete/sessions.py).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "conventions:tableau_de_bord"
 LOGOUT_REDIRECT_URL = "login"
@@ -146,7 +157,40 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pauvrete@localhost")
+
+# The server's log (pauvrete/journal.py): standard output, LOG_LEVEL and above, one JSON object
+# per line with LOG_FORMAT=json; each line of a request with its X-Request-ID.
+LOGGING = reglages_du_journal(
+    os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT", "texte")
+)
+# Errors by e-mail (Django's mail_admins, DEBUG off): ADMINS="Nom <adresse>, Autre <adresse2>".
+ADMINS = [
+    (nom or adresse, adresse)
+    for nom, adresse in getaddresses([os.environ.get("ADMINS", "")])
+    if "@" in adresse
+]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[pauvrete] "
+
+# Error tracking (sentry-sdk), only when SENTRY_DSN is set: nothing is loaded or sent otherwise.
+# No personal data sent (send_default_pii off): the user's id, not their name or address.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0,
+    )
 
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tableau-donnees"}
 
@@ -184,6 +228,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
     SECURE_HSTS_PRELOAD = HTTPS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer asks /sante/ over plain http, on the server's own address.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pauvrete.connexions import FormulaireDeConnexion
+from pauvrete.sante import sante
 
 # admin.site is pauvrete.administration.SiteDAdministration (its titles, its door in French).
 urlpatterns = [
@@ -47,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("sante/", sante, name="sante"),  # for a load balancer: no login (pauvrete/sante.py)
 ]
 
 handler403 = "pauvrete.erreurs.acces_refuse"

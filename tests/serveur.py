@@ -53,7 +53,9 @@ def gerer(env, *arguments):
 
 
 @contextmanager
-def instance(tmp_path, *, documents=False, workers=1, **reglages):
+def instance(tmp_path, *, documents=False, workers=1, sortie=None, **reglages):
+    """``sortie``: an open file that receives the server's output (standard output and error),
+    as systemd or a container platform would."""
     env = environnement(tmp_path, **reglages)
     gerer(env, "migrate", "-v0")
     gerer(env, "collectstatic", "--noinput", "-v0")
@@ -66,8 +68,8 @@ def instance(tmp_path, *, documents=False, workers=1, **reglages):
         + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=RACINE,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=sortie or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if sortie else subprocess.DEVNULL,
     )
     adresse = f"http://127.0.0.1:{port}"
     try:
@@ -75,7 +77,7 @@ def instance(tmp_path, *, documents=False, workers=1, **reglages):
             try:
                 urllib.request.urlopen(f"{adresse}/static/css/pauvrete.css", timeout=5).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # a loaded machine
                 time.sleep(0.1)
         yield adresse
     finally:
@@ -109,6 +111,7 @@ class Visiteur:
             urllib.request.HTTPCookieProcessor(self.cookies), _PasDeRedirection
         )
         self.redirection = None
+        self.entetes = None  # the last response's headers
 
     def ouvrir(self, chemin: str, donnees: dict | None = None) -> tuple[int, str]:
         """GET, or POST ``donnees``: the status and the page; ``self.redirection`` keeps where
@@ -116,10 +119,10 @@ class Visiteur:
         corps = urllib.parse.urlencode(donnees).encode() if donnees is not None else None
         try:
             with self.ouvreur.open(f"{self.adresse}{chemin}", corps, timeout=60) as reponse:
-                self.redirection = None
+                self.redirection, self.entetes = None, reponse.headers
                 return reponse.status, reponse.read().decode()
         except urllib.error.HTTPError as erreur:
-            self.redirection = erreur.headers.get("Location")
+            self.redirection, self.entetes = erreur.headers.get("Location"), erreur.headers
             return erreur.code, erreur.read().decode()
 
     @staticmethod

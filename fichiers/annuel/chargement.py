@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
+from commun.evenements import evenement
 from commun.formats import euros
 from commun.montants import MontantRefuse, lire_montant
 from commun.validation import erreurs_des_etapes, valider_par_etapes
@@ -160,6 +161,12 @@ def charger(
                 "dans le journal du serveur ; signalez-la avec le fichier."
             ]
         ) from None
+    evenement(
+        "aperçu de chargement" if essai else "convention chargée",
+        utilisateur,
+        fichier=nom_fichier,
+        conventions=",".join(rapport.slugs),
+    )
     return rapport
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from commun.evenements import evenement
 from commun.formats import euros
 from commun.historique import historiser_en_bloc
 from conventions.models import Action, Engagement, Financeur, TableauEngagements
@@ -119,6 +120,14 @@ def importer(
         ecritures.appliquer(auteur, etat)
         if essai:
             transaction.set_rollback(True)
+    evenement(
+        "aperçu de classeur" if essai else "classeur importé",
+        utilisateur,
+        fichier=nom_fichier,
+        crees=rapport.crees,
+        modifies=rapport.modifies,
+        supprimes=rapport.supprimes,
+    )
     return rapport
 
 

@@ -10,7 +10,7 @@ from conventions.models import Territoire
 from tests.e2e.conftest import capture, connecter
 from tests.test_matrice_des_droits import ADMIN, AGENT, FINANCES, REGLES, adresse, noms_d_url
 
-# Downloads, not pages.
+# Downloads, and the load balancer's JSON (/sante/), not pages.
 TELECHARGEMENTS = {
     "conventions:classeur",
     "conventions:lignes_d_engagement",
@@ -19,6 +19,7 @@ TELECHARGEMENTS = {
     "bilans:rapport_d_execution_docx",
     "bilans:rapports_de_l_annee",
     "conventions:annexe_financiere",
+    "sante",
 }
 PAGES_EN_PLUS = [
     "/recherche/?q=acc%C3%A8s",
