@@ -17,12 +17,6 @@ COUCHES = next(c for c in CONTRATS["contracts"] if c["id"] == "couches")["layers
 # application modules: they are read as data or run apart.
 HORS_APPLICATION = ("outils", "fixtures")
 LIGNES_MAX = 400
-# Being split, after the lock work on them lands (issue 26).
-EN_COURS_DE_DECOUPAGE = {
-    "fichiers/annuel/chargement.py",
-    "fichiers/classeurs/chargement.py",
-    "fichiers/classeurs/listes.py",
-}
 
 
 def test_les_contrats_d_import_sont_tenus():
@@ -47,7 +41,6 @@ def test_aucun_module_de_l_application_ne_depasse_400_lignes(paquet):
         str(chemin.relative_to(RACINE)): n
         for chemin in sorted((RACINE / paquet).rglob("*.py"))
         if "migrations" not in chemin.parts
-        and str(chemin.relative_to(RACINE)) not in EN_COURS_DE_DECOUPAGE
         and (n := len(chemin.read_text().splitlines())) > LIGNES_MAX
     }
     assert trop_longs == {}

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from commun.formulaires import NombreFrancais
 from commun.montants import MontantRefuse, lire_montant
 from conventions.models import Engagement
-from fichiers.annuel.chargement import _Probleme, convertir
+from fichiers.annuel.valeurs import ValeurRefusee, convertir
 from fichiers.classeurs.listes import NombreFrancaisWidget
 from tests.proprietes import exemples
 
@@ -42,7 +42,7 @@ def par_le_widget(texte):
 def par_le_chargeur(texte):
     try:
         return convertir(CHAMP, texte)
-    except _Probleme:
+    except ValeurRefusee:
         return REFUS
 
 

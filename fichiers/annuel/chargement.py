@@ -9,113 +9,25 @@ run loads everything the same way, reads the report (totals, constats) and rolls
 Unlike ``loaddata``, a field the file leaves out keeps its value in the database.
 """
 
-import hashlib
 import logging
-import math
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from commun.evenements import evenement
-from commun.formats import euros
-from commun.montants import MontantRefuse, lire_montant
-from commun.validation import erreurs_des_etapes, valider_par_etapes
-from conventions.models import Convention, Engagement, Financeur, TableauEngagements, Territoire
+from conventions.models import Engagement, Financeur, TableauEngagements, Territoire
 from conventions.verrou import prendre_la_version, tableaux_verrouilles, verrouiller_le_tableau
-from conventions.versions import en_vigueur_de_la_periode
 from fichiers.annuel import cles
 from fichiers.annuel.fichier import FichierInvalide, ObjetLu, lire
+from fichiers.annuel.objets import DependDUnRefus, autre_en_vigueur, differe, territoire_de, valider
+from fichiers.annuel.rapport import RapportDeChargement, rapport_du_chargement
+from fichiers.annuel.valeurs import ValeurRefusee, champ_inconnu, convertir
 
 journal = logging.getLogger(__name__)
 
-DATE_FRANCAISE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 # How to reach the convention of an object, to list the constats of what was loaded.
-CHEMINS_CONVENTION = {
-    "conventions.convention": "",
-    "conventions.avenant": "convention",
-    "conventions.axe": "convention",
-    "conventions.action": "convention",
-    "conventions.tableauengagements": "convention",
-    "conventions.engagement": "tableau.convention",
-    "conventions.totalimprime": "tableau.convention",
-    "conventions.engagementpluriannuel": "convention",
-    "conventions.tranche": "engagement.convention",
-    "conventions.deliberation": "convention",
-    "bilans.bilan": "convention",
-    "bilans.rapportaction": "bilan.convention",
-    "bilans.indicateur": "action.convention",
-    "bilans.mesure": "bilan.convention",
-}
-
-
-class _Probleme(ValueError):
-    """One problem with one field's value; the message is French and complete."""
-
-
-@dataclass
-class TableauCharge:
-    convention: str
-    titre: str  # the convention's intitulé, for pages; ``convention`` is its slug
-    periode: str
-    libelle: str
-    en_vigueur: bool
-    totaux: list[tuple[str, Decimal]]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((montant for _financeur, montant in self.totaux), Decimal("0.00"))
-
-
-@dataclass
-class Rapport:
-    """What a load creates and changes, the amounts it leaves, and the constats that follow."""
-
-    essai: bool = False
-    # model label → [créés, modifiés, inchangés]
-    comptes: dict[str, list[int]] = field(default_factory=dict)
-    tableaux: list[TableauCharge] = field(default_factory=list)
-    constats: list = field(default_factory=list)
-    # The intitulés of the conventions the file touched, and their identifiers.
-    conventions: list[str] = field(default_factory=list)
-    slugs: list[str] = field(default_factory=list)
-
-    def compter(self, label: str, etat: int):
-        self.comptes.setdefault(label, [0, 0, 0])[etat] += 1
-
-    @property
-    def lignes_comptes(self) -> list[tuple[str, int, int, int]]:
-        return [(cles.nom(label), *nombres) for label, nombres in self.comptes.items()]
-
-    @property
-    def empreinte(self) -> str:
-        """What a confirmation checks against its preview: the same file, the same result."""
-        return hashlib.sha256(str(self).encode()).hexdigest()
-
-    def __str__(self):
-        lignes = ["Objets (créés / modifiés / inchangés) :"]
-        for nom, crees, modifies, inchanges in self.lignes_comptes:
-            lignes.append(f"  {nom} : {crees} / {modifies} / {inchanges}")
-        lignes.append("Totaux par version et par financeur :")
-        for tableau in self.tableaux:
-            statut = " (en vigueur)" if tableau.en_vigueur else ""
-            detail = " ; ".join(f"{nom} {euros(montant)}" for nom, montant in tableau.totaux)
-            lignes.append(
-                f"  {tableau.convention} — {tableau.periode} — {tableau.libelle}{statut} : "
-                f"{detail or 'aucun montant'} ; total {euros(tableau.total)}"
-            )
-        if not self.tableaux:
-            lignes.append("  aucun tableau des engagements dans le fichier")
-        lignes.append(f"Constats des conventions chargées ({len(self.constats)}) :")
-        for constat in self.constats:
-            lignes.append(f"  [{constat.severite.label}] {constat.message}")
-        if not self.constats:
-            lignes.append("  aucun")
-        return "\n".join(lignes)
 
 
 def charger(
@@ -125,7 +37,7 @@ def charger(
     essai: bool = False,
     utilisateur=None,
     empreinte_attendue: str | None = None,
-) -> Rapport:
+) -> RapportDeChargement:
     """Load the file; ``FichierInvalide`` lists every problem and nothing is written.
 
     ``utilisateur`` (from the admin) limits what the file may touch to their territoires and is
@@ -139,7 +51,7 @@ def charger(
             chargement.executer()
             if chargement.erreurs:
                 raise FichierInvalide(chargement.erreurs_dans_l_ordre())
-            rapport = chargement.rapport(essai)
+            rapport = rapport_du_chargement(chargement.etats, chargement.charges, essai)
             if empreinte_attendue is not None and rapport.empreinte != empreinte_attendue:
                 raise FichierInvalide(
                     [
@@ -214,9 +126,9 @@ class _Chargement:
             if entete is None:
                 continue
             label, champs = entete
-            cle = self._cle_brute(label, champs)
+            cle = cles.cle_brute(label, champs)
             if cle is not None:
-                identite = (label, self._identite(label, champs))
+                identite = (label, cles.identite(label, champs))
                 premier = identites.get(identite)
                 if premier is not None:
                     self._erreur(
@@ -242,7 +154,7 @@ class _Chargement:
             suivants = []
             for element in restants:
                 objet, label, champs, cle = element
-                attendus = self._dependances(label, champs, cles_du_fichier) - {(label, cle)}
+                attendus = cles.dependances(label, champs, cles_du_fichier) - {(label, cle)}
                 if attendus <= faits:
                     self._charger_objet(objet, label, champs, cle)
                     if cle is not None:
@@ -310,60 +222,6 @@ class _Chargement:
             return None
         return label, champs
 
-    def _cle_brute(self, label: str, champs: dict) -> tuple | None:
-        """The object's own key, read from its fields before anything is looked up."""
-        classe = cles.modele(label)
-        valeurs = []
-        for chemin in cles.CLES[label]:
-            nom_champ, _, reste = chemin.partition("__")
-            valeur = champs.get(nom_champ)
-            if reste:
-                liee = classe._meta.get_field(nom_champ).related_model._meta.label_lower
-                try:
-                    cle_liee = cles.normaliser(liee, valeur)
-                except cles.CleInvalide:
-                    return None
-                valeur = cle_liee[cles.CLES[liee].index(reste)]
-            elif valeur is None:
-                return None
-            valeurs.append(valeur)
-        try:
-            return cles.normaliser(label, valeurs)
-        except cles.CleInvalide:
-            return None
-
-    def _identite(self, label: str, champs: dict) -> tuple:
-        """The fields that make up the key, each related object by its whole key: two lines
-        of one tableau naming actions of different conventions are not duplicates."""
-        classe = cles.modele(label)
-        noms = dict.fromkeys(chemin.partition("__")[0] for chemin in cles.CLES[label])
-        identite = []
-        for nom_champ in noms:
-            valeur = champs.get(nom_champ)
-            if classe._meta.get_field(nom_champ).is_relation and isinstance(valeur, list):
-                valeur = tuple(map(str, valeur))
-            identite.append(str(valeur))
-        return tuple(identite)
-
-    def _dependances(self, label: str, champs: dict, du_fichier) -> set[tuple[str, tuple]]:
-        classe = cles.modele(label)
-        dependances = set()
-        for nom_champ, valeur in champs.items():
-            try:
-                champ = classe._meta.get_field(nom_champ)
-            except FieldDoesNotExist:
-                continue
-            liee = getattr(champ.related_model, "_meta", None)
-            if not champ.many_to_one or liee is None or liee.label_lower not in cles.CLES:
-                continue
-            try:
-                cle = cles.normaliser(liee.label_lower, valeur)
-            except cles.CleInvalide:
-                continue
-            if (liee.label_lower, cle) in du_fichier:
-                dependances.add((liee.label_lower, cle))
-        return dependances
-
     # --- one object -------------------------------------------------------------------------
 
     def _erreur(self, objet: ObjetLu, label: str, cle, champ: str | None, message: str):
@@ -382,7 +240,7 @@ class _Chargement:
             try:
                 champ = classe._meta.get_field(nom_champ)
             except FieldDoesNotExist:
-                self._erreur(objet, label, cle, nom_champ, self._champ_inconnu(classe, nom_champ))
+                self._erreur(objet, label, cle, nom_champ, champ_inconnu(classe, nom_champ))
                 continue
             if (
                 not champ.concrete
@@ -400,10 +258,10 @@ class _Chargement:
                     valeur = self._objet_lie(champ, brut)
                 else:
                     valeur = convertir(champ, brut)
-            except _DependDUnRefus:
+            except DependDUnRefus:
                 depend_d_un_refus = True
                 continue
-            except (_Probleme, cles.CleInvalide) as probleme:
+            except (ValeurRefusee, cles.CleInvalide) as probleme:
                 self._erreur(objet, label, cle, nom_champ, str(probleme))
                 continue
             valeurs[champ.name] = valeur
@@ -424,7 +282,7 @@ class _Chargement:
         modifies = [
             nom_champ
             for nom_champ, valeur in valeurs.items()
-            if _differe(instance, nom_champ, valeur)
+            if differe(instance, nom_champ, valeur)
         ]
         for nom_champ, valeur in valeurs.items():
             setattr(instance, nom_champ, valeur)
@@ -435,7 +293,7 @@ class _Chargement:
             nom_champ for nom_champ in valeurs if classe._meta.get_field(nom_champ).many_to_one
         ]
         try:
-            _valider(instance, exclus)
+            valider(instance, exclus)
         except ValidationError as erreur:
             self._erreurs_de_validation(objet, label, cle, instance, erreur)
             self.refuses.add((label, cle))
@@ -473,34 +331,22 @@ class _Chargement:
         self.charges.append((label, instance))
         self.etats.append((label, etat))
 
-    def _champ_inconnu(self, classe, nom_champ: str) -> str:
-        connus = [
-            champ.name
-            for champ in classe._meta.concrete_fields
-            if champ.editable and not champ.primary_key
-        ]
-        from difflib import get_close_matches
-
-        proches = get_close_matches(str(nom_champ), connus, n=1)
-        conseil = f" ; vouliez-vous écrire « {proches[0]} » ?" if proches else ""
-        return f"champ inconnu{conseil} (champs possibles : {', '.join(connus)})"
-
     def _objet_lie(self, champ, brut):
         liee = champ.related_model._meta.label_lower
         if brut is None:
             if not champ.null:
-                raise _Probleme("obligatoire : une clé est attendue, pas « null »")
+                raise ValeurRefusee("obligatoire : une clé est attendue, pas « null »")
             return None
         if liee not in cles.CLES:
-            raise _Probleme(
+            raise ValeurRefusee(
                 f"les {champ.related_model._meta.verbose_name_plural} ne se chargent pas"
             )
         cle = cles.normaliser(liee, brut)
         if (liee, cle) in self.refuses:
-            raise _DependDUnRefus
+            raise DependDUnRefus
         trouve = self.registre.trouver(liee, cle)
         if trouve is None:
-            raise _Probleme(
+            raise ValeurRefusee(
                 f"{cles.nom(liee)} {cles.texte(cle)} inconnu(e), ni dans le fichier ni dans "
                 f"{self.ailleurs}{self.registre.suggestion(liee, cle)}"
             )
@@ -512,7 +358,7 @@ class _Chargement:
             for message in messages:
                 message = message.rstrip(".")
                 if isinstance(instance, TableauEngagements) and "en vigueur" in message:
-                    message += _autre_en_vigueur(instance)
+                    message += autre_en_vigueur(instance)
                 self._erreur(objet, label, cle, champ, message)
 
     def _dans_le_perimetre(self, objet, label, cle, instance, existant, modifies) -> bool:
@@ -527,7 +373,7 @@ class _Chargement:
             else:  # shared financeurs (l'État, la CAF): add, never change
                 ok = existant is None or not modifies
         else:
-            ok = _territoire_de(label, instance) in self.territoires
+            ok = territoire_de(label, instance) in self.territoires
         if not ok:
             self._erreur(
                 objet,
@@ -538,214 +384,3 @@ class _Chargement:
                 "territoires que vous suivez",
             )
         return ok
-
-    # --- the report -------------------------------------------------------------------------
-
-    def rapport(self, essai: bool) -> Rapport:
-        from controles.services import controler
-
-        rapport = Rapport(essai=essai)
-        for label, etat in self.etats:
-            rapport.compter(label, etat)
-        tableaux = set()
-        conventions = set()
-        for label, instance in self.charges:
-            if isinstance(instance, TableauEngagements):
-                tableaux.add(instance.pk)
-            elif label in ("conventions.engagement", "conventions.totalimprime"):
-                tableaux.add(instance.tableau_id)
-            convention = _convention_de(label, instance)
-            if convention is not None:
-                conventions.add(convention.pk)
-        rapport.tableaux = _totaux(tableaux)
-        choisies = Convention.objects.filter(pk__in=conventions)
-        rapport.conventions = list(choisies.order_by("slug").values_list("intitule", flat=True))
-        rapport.slugs = list(choisies.order_by("slug").values_list("slug", flat=True))
-        rapport.constats = controler(choisies) if conventions else []
-        return rapport
-
-
-class _DependDUnRefus(Exception):
-    """The object points at an object of the file that was refused: that refusal says why."""
-
-
-def _valider(instance, cles_resolues: list[str]):
-    """``full_clean`` without re-reading the related objects just found, but with every
-    uniqueness and database constraint (``full_clean(exclude=…)`` would skip those)."""
-    erreurs = erreurs_des_etapes(
-        [lambda: instance.clean_fields(exclude=cles_resolues), instance.clean]
-    )
-    # As ``full_clean`` does, a field already refused is left out of the uniqueness and
-    # constraint checks: its value (an integer beyond 64 bits…) cannot even be queried, and
-    # ``clean`` already said why (a due date of 31 April), which the constraint would repeat.
-    refuses = set(erreurs) - {NON_FIELD_ERRORS}
-    valider_par_etapes(
-        [
-            lambda: instance.validate_unique(exclude=refuses),
-            lambda: instance.validate_constraints(exclude=refuses),
-        ],
-        erreurs,
-    )
-
-
-def _differe(instance, nom_champ: str, valeur) -> bool:
-    if instance.pk is None:
-        return True
-    champ = instance._meta.get_field(nom_champ)
-    if champ.many_to_one:
-        return getattr(instance, champ.attname) != (valeur.pk if valeur is not None else None)
-    return getattr(instance, nom_champ) != valeur
-
-
-def _suivre(instance, chemin: str):
-    for attribut in filter(None, chemin.split(".")):
-        instance = getattr(instance, attribut, None)
-        if instance is None:
-            return None
-    return instance
-
-
-def _convention_de(label: str, instance):
-    if label not in CHEMINS_CONVENTION:
-        return None
-    return _suivre(instance, CHEMINS_CONVENTION[label])
-
-
-def _territoire_de(label: str, instance) -> int | None:
-    from comptes.acces import CHEMINS_TERRITOIRE
-
-    chemin = CHEMINS_TERRITOIRE.get(label)
-    if chemin is None:
-        return None
-    territoire = _suivre(instance, chemin.removesuffix("__in").replace("__", "."))
-    return territoire.pk if territoire is not None else None
-
-
-def _autre_en_vigueur(tableau: TableauEngagements) -> str:
-    autre = en_vigueur_de_la_periode(tableau)
-    return f" (« {autre.libelle} ») : un seul tableau en vigueur par période" if autre else ""
-
-
-def _totaux(tableaux: set[int]) -> list[TableauCharge]:
-    """The totals per financeur of each tableau the file touched, summed by the database."""
-    from conventions.models import somme
-
-    lignes = (
-        Engagement.objects.filter(tableau__in=tableaux)
-        .values("tableau", "financeur__nom", "financeur__ordre")
-        .annotate(total=somme("montant"))
-        .order_by("tableau", "financeur__ordre", "financeur__nom")
-    )
-    par_tableau: dict[int, list] = {}
-    for ligne in lignes:
-        par_tableau.setdefault(ligne["tableau"], []).append(
-            (ligne["financeur__nom"], ligne["total"])
-        )
-    resultat = []
-    for tableau in (
-        TableauEngagements.objects.filter(pk__in=tableaux)
-        .select_related("convention")
-        .order_by("convention__slug", "annee_debut", "-en_vigueur", "libelle")
-    ):
-        resultat.append(
-            TableauCharge(
-                tableau.convention.slug,
-                tableau.convention.intitule,
-                tableau.periode,
-                tableau.libelle,
-                tableau.en_vigueur,
-                par_tableau.get(tableau.pk, []),
-            )
-        )
-    return resultat
-
-
-# --- values ---------------------------------------------------------------------------------
-
-
-def convertir(champ, brut):
-    """The field's value from what the file wrote, or ``_Probleme`` saying how to write it."""
-    if brut is None:
-        if champ.null:
-            return None
-        if champ.blank and isinstance(champ, models.CharField | models.TextField):
-            return ""
-        raise _Probleme("obligatoire : « null » n'est pas accepté")
-    if isinstance(champ, models.DecimalField):
-        valeur = _decimal(champ, brut)
-    elif isinstance(champ, models.BooleanField):
-        if not isinstance(brut, bool):
-            raise _Probleme(f"« {brut} » : écrivez true ou false")
-        valeur = brut
-    elif isinstance(champ, models.IntegerField):
-        valeur = _entier(brut)
-    elif isinstance(champ, models.DateField) and not isinstance(champ, models.DateTimeField):
-        valeur = _date(brut)
-    elif isinstance(champ, models.CharField | models.TextField):
-        valeur = _texte(brut)
-    else:
-        try:
-            valeur = champ.to_python(brut)
-        except ValidationError as erreur:
-            raise _Probleme(" ".join(erreur.messages).rstrip(".")) from None
-    if champ.choices and valeur not in {choix for choix, _ in champ.flatchoices}:
-        permis = ", ".join(str(choix) for choix, _ in champ.flatchoices)
-        raise _Probleme(f"« {valeur} » n'est pas une valeur permise ; valeurs permises : {permis}")
-    return valeur
-
-
-def _decimal(champ, brut) -> Decimal:
-    """An amount (or a rate) read as every other door reads it: « 1 234,50 » as well as 1234.5."""
-    try:
-        valeur = lire_montant(brut)
-    except MontantRefuse as refus:
-        raise _Probleme(str(refus).rstrip(".")) from None
-    if valeur >= Decimal(10) ** (champ.max_digits - champ.decimal_places):
-        raise _Probleme(f"{brut} est trop grand pour ce champ")
-    return valeur
-
-
-def _entier(brut) -> int:
-    if isinstance(brut, bool):
-        raise _Probleme(f"« {brut} » n'est pas un nombre entier")
-    if isinstance(brut, int):
-        return brut
-    if isinstance(brut, Decimal | float) and math.isfinite(brut) and brut == int(brut):
-        return int(brut)
-    # ASCII digits only: « ¹ » or « ٣ » pass str.isdigit() but are no year nor count here.
-    if isinstance(brut, str) and re.fullmatch(r"[0-9]+", brut.strip()):
-        return int(brut.strip())
-    raise _Probleme(f"« {brut} » n'est pas un nombre entier")
-
-
-def _date(brut) -> date:
-    if isinstance(brut, datetime):
-        return brut.date()
-    if isinstance(brut, date):
-        return brut
-    if isinstance(brut, str):
-        francaise = DATE_FRANCAISE.fullmatch(brut.strip())
-        if francaise:
-            jour, mois, annee = francaise.groups()
-            raise _Probleme(
-                f"« {brut} » : écrivez la date AAAA-MM-JJ, ici {annee}-{int(mois):02d}-"
-                f"{int(jour):02d}"
-            )
-        try:
-            return date.fromisoformat(brut.strip())
-        except ValueError:
-            pass
-    raise _Probleme(f"« {brut} » n'est pas une date AAAA-MM-JJ")
-
-
-def _texte(brut) -> str:
-    if isinstance(brut, str):
-        return brut
-    if isinstance(brut, int) and not isinstance(brut, bool):
-        return str(brut)
-    if isinstance(brut, float | Decimal):
-        raise _Probleme(
-            f'{brut} est lu comme un nombre : écrivez-le entre guillemets (« "1.10" ») pour '
-            "garder le texte tel quel"
-        )
-    raise _Probleme("un texte est attendu")

@@ -8,7 +8,7 @@ from datetime import date
 from difflib import get_close_matches
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 
 # The models a convention file may describe, in the order a file usually lists them, and the
@@ -223,3 +223,60 @@ class Registre:
         par_texte = {texte(connue): connue for connue in connues}
         proches = get_close_matches(texte(cle), list(par_texte), n=1, cutoff=0.6)
         return f" ; la plus proche : {proches[0]}" if proches else ""
+
+
+def cle_brute(label: str, champs: dict) -> tuple | None:
+    """The object's own key, read from its fields before anything is looked up."""
+    classe = modele(label)
+    valeurs = []
+    for chemin in CLES[label]:
+        nom_champ, _, reste = chemin.partition("__")
+        valeur = champs.get(nom_champ)
+        if reste:
+            liee = classe._meta.get_field(nom_champ).related_model._meta.label_lower
+            try:
+                cle_liee = normaliser(liee, valeur)
+            except CleInvalide:
+                return None
+            valeur = cle_liee[CLES[liee].index(reste)]
+        elif valeur is None:
+            return None
+        valeurs.append(valeur)
+    try:
+        return normaliser(label, valeurs)
+    except CleInvalide:
+        return None
+
+
+def identite(label: str, champs: dict) -> tuple:
+    """The fields that make up the key, each related object by its whole key: two lines
+    of one tableau naming actions of different conventions are not duplicates."""
+    classe = modele(label)
+    noms = dict.fromkeys(chemin.partition("__")[0] for chemin in CLES[label])
+    identite = []
+    for nom_champ in noms:
+        valeur = champs.get(nom_champ)
+        if classe._meta.get_field(nom_champ).is_relation and isinstance(valeur, list):
+            valeur = tuple(map(str, valeur))
+        identite.append(str(valeur))
+    return tuple(identite)
+
+
+def dependances(label: str, champs: dict, du_fichier) -> set[tuple[str, tuple]]:
+    classe = modele(label)
+    dependances = set()
+    for nom_champ, valeur in champs.items():
+        try:
+            champ = classe._meta.get_field(nom_champ)
+        except FieldDoesNotExist:
+            continue
+        liee = getattr(champ.related_model, "_meta", None)
+        if not champ.many_to_one or liee is None or liee.label_lower not in CLES:
+            continue
+        try:
+            cle = normaliser(liee.label_lower, valeur)
+        except CleInvalide:
+            continue
+        if (liee.label_lower, cle) in du_fichier:
+            dependances.add((liee.label_lower, cle))
+    return dependances

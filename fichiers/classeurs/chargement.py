@@ -5,61 +5,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commun.evenements import evenement
 from commun.formats import euros
 from commun.historique import historiser_en_bloc
-from conventions.models import Action, Engagement, Financeur, TableauEngagements
-from conventions.models.gardes import tableaux_proteges
-from conventions.verrou import tableaux_verrouilles
+from conventions.models import Engagement, TableauEngagements
+from fichiers.classeurs.etat_des_tableaux import EtatDesTableaux, refuser_les_tableaux_proteges
 from fichiers.classeurs.lecture import ClasseurInvalide, FeuilleLue, lire
-
-
-@dataclass
-class Rapport:
-    """What an import creates, changes and deletes, sheet by sheet, in French."""
-
-    lignes: list[str] = field(default_factory=list)
-    crees: int = 0
-    modifies: int = 0
-    supprimes: int = 0
-    tableaux_crees: int = 0
-    # Amounts whose action row or financeur column the workbook no longer has: deleted only
-    # when the user confirms it (``supprimer``), listed in the preview either way.
-    suppressions: list[str] = field(default_factory=list)
-    suppressions_confirmees: bool = False
-    # The state of the touched tableaux before the import: a confirmation after a preview
-    # checks that nobody changed them in between.
-    empreinte: str = ""
-
-    def __str__(self):
-        return "\n".join([self.detail, *self.avertissement_suppressions()])
-
-    @property
-    def detail(self) -> str:
-        """Sheet by sheet and the total; the admin lists the deletions apart, with their box."""
-        return "\n".join([*self.lignes, self.total])
-
-    @property
-    def total(self) -> str:
-        """The import in one sentence, for the admin's message."""
-        return (
-            f"Total : {self.tableaux_crees} tableau(x) créé(s), {self.crees} montant(s) "
-            f"ajouté(s), {self.modifies} modifié(s), {self.supprimes} supprimé(s)."
-        )
-
-    def avertissement_suppressions(self) -> list[str]:
-        if not self.suppressions or self.suppressions_confirmees:
-            return []
-        return [
-            f"{len(self.suppressions)} montant(s) dont la ligne d'action ou la colonne de "
-            "financeur a été retirée du classeur seront supprimés seulement si vous le "
-            "confirmez (--supprimer en ligne de commande, « Supprimer ces montants » dans "
-            "l'administration) :",
-            *self.suppressions,
-        ]
+from fichiers.classeurs.rapport_d_import import RapportDImport
 
 
 def importer(
@@ -71,7 +25,7 @@ def importer(
     nom_fichier: str = "",
     empreinte_attendue: str | None = None,
     supprimer: bool = False,
-) -> Rapport:
+) -> RapportDImport:
     """Import a workbook; with ``essai`` nothing is written. Raises ``ClasseurInvalide``.
 
     The history of every amount written records ``utilisateur`` and the file's name. With
@@ -82,10 +36,10 @@ def importer(
     from comptes.acces import conventions_de
 
     feuilles = lire(contenu, None if utilisateur is None else conventions_de(utilisateur))
-    rapport = Rapport(suppressions_confirmees=supprimer)
+    rapport = RapportDImport(suppressions_confirmees=supprimer)
     auteur = {"utilisateur": utilisateur, "raison": f"import de {nom_fichier or 'classeur'}"}
     with transaction.atomic():
-        etat = _Etat(feuilles)
+        etat = EtatDesTableaux(feuilles)
         rapport.empreinte = etat.empreinte()
         if empreinte_attendue is not None and rapport.empreinte != empreinte_attendue:
             raise ClasseurInvalide(
@@ -96,7 +50,7 @@ def importer(
             )
         # A tableau that must not change (a transmitted bilan's prévisionnel) refuses the
         # workbook, once for all its sheets: the writes below go around the models' save().
-        _refuser_les_tableaux_proteges(feuilles, etat)
+        refuser_les_tableaux_proteges(feuilles, etat)
         # Each sheet is compared with the database and checked; the writes wait for the end,
         # gathered into a fixed number of queries for the whole workbook (not a few per sheet).
         ecritures = _Ecritures()
@@ -131,120 +85,6 @@ def importer(
     return rapport
 
 
-def _refuser_les_tableaux_proteges(feuilles: list[FeuilleLue], etat: "_Etat") -> None:
-    ecrits = {
-        feuille.nom: etat.tableaux.get(
-            (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin, feuille.libelle)
-        )
-        for feuille in feuilles
-    }
-    proteges = tableaux_proteges(t.pk for t in ecrits.values() if t is not None)
-    refus = [
-        f"Feuille « {nom} » : {proteges[tableau.pk]}"
-        for nom, tableau in ecrits.items()
-        if tableau is not None and tableau.pk in proteges
-    ]
-    if refus:
-        raise ClasseurInvalide([*refus, "Rien n'a été écrit."])
-
-
-def _periodes(feuilles: list[FeuilleLue]) -> Q:
-    """The (convention, period) pairs the sheets touch, as one filter on tableaux."""
-    filtre = Q(pk__in=[])
-    for feuille in feuilles:
-        filtre |= Q(
-            convention=feuille.convention,
-            annee_debut=feuille.annee_debut,
-            annee_fin=feuille.annee_fin,
-        )
-    return filtre
-
-
-class _Etat:
-    """What the import needs from the database, read once for the whole workbook: the tableaux
-    of the touched periods (locked until the end of the transaction on PostgreSQL), their
-    engagements, the actions and the financeurs. Kept up to date as sheets are read (a sheet
-    may end another version's « en vigueur »); ``_Ecritures`` writes the changes at the end."""
-
-    def __init__(self, feuilles: list[FeuilleLue]):
-        self.tableaux: dict[tuple, TableauEngagements] = {
-            (t.convention_id, t.annee_debut, t.annee_fin, t.libelle): t
-            for t in tableaux_verrouilles(_periodes(feuilles))  # in key order, as every writer
-        }
-        # The versions of each period (the tableaux created by the import join them), and
-        # which were en vigueur when read: the writes retire them before crowning another.
-        self.periodes: dict[tuple, list[TableauEngagements]] = {}
-        for (convention, debut, fin, _libelle), tableau in self.tableaux.items():
-            self.periodes.setdefault((convention, debut, fin), []).append(tableau)
-        self.par_pk = {t.pk: t for t in self.tableaux.values()}
-        self.en_vigueur_lu = {t.pk for t in self.tableaux.values() if t.en_vigueur}
-        conventions = {feuille.convention.pk for feuille in feuilles}
-        self.actions = {
-            (a.convention_id, a.code): a for a in Action.objects.filter(convention__in=conventions)
-        }
-        self.financeurs = {f.slug: f for f in Financeur.objects.all()}
-        self._revalider(feuilles)
-        # The lines of the tableaux the sheets rewrite (not of the period's other versions),
-        # pointing at the actions and financeurs above rather than at copies.
-        ecrits = [
-            self.tableaux[cle].pk
-            for cle in ((f.convention.pk, f.annee_debut, f.annee_fin, f.libelle) for f in feuilles)
-            if cle in self.tableaux
-        ]
-        actions = {a.pk: a for a in self.actions.values()}
-        financeurs = {f.pk: f for f in self.financeurs.values()}
-        self.engagements: dict[int, list[Engagement]] = {}
-        for engagement in Engagement.objects.filter(tableau__in=ecrits).order_by():
-            if engagement.action_id in actions:  # else read when needed
-                engagement.action = actions[engagement.action_id]
-            engagement.financeur = financeurs[engagement.financeur_id]
-            self.engagements.setdefault(engagement.tableau_id, []).append(engagement)
-
-    def _revalider(self, feuilles: list[FeuilleLue]) -> None:
-        """The workbook was read before the transaction: an action or a financeur (or a
-        convention, with its actions) deleted since is refused here, in French, before
-        anything is written."""
-        refus = []
-        for feuille in feuilles:  # a deleted convention took its actions with it
-            codes = sorted({code for code, _slug in feuille.montants})
-            slugs = sorted({slug for _code, slug in feuille.montants})
-            for code in codes:
-                if (feuille.convention.pk, code) not in self.actions:
-                    refus.append(
-                        f"Feuille « {feuille.nom} » : l'action {code} a été supprimée pendant "
-                        "l'import."
-                    )
-            for slug in slugs:
-                if slug not in self.financeurs:
-                    refus.append(
-                        f"Feuille « {feuille.nom} » : le financeur « {slug} » a été supprimé "
-                        "pendant l'import."
-                    )
-        if refus:
-            raise ClasseurInvalide([*refus, "Rien n'a été écrit : relancez l'import."])
-
-    def empreinte(self) -> str:
-        """Every engagement (id, version) of the touched tableaux, as read before any write:
-        a confirmation after a preview compares it to refuse changes made in between."""
-        import hashlib
-
-        tableaux = [(t.pk, t.en_vigueur) for t in self.tableaux.values()]
-        lignes = list(
-            Engagement.objects.filter(tableau__in=[pk for pk, _vigueur in tableaux])
-            .order_by("pk")
-            .values_list("pk", "version")
-        )
-        return hashlib.sha256(f"{tableaux!r}|{lignes!r}".encode()).hexdigest()
-
-    def versions_de(self, feuille: FeuilleLue) -> list[TableauEngagements]:
-        cle = (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin)
-        return self.periodes.get(cle, [])
-
-    def ajouter(self, cle: tuple, tableau: TableauEngagements) -> None:
-        self.tableaux[cle] = tableau
-        self.periodes.setdefault(cle[:3], []).append(tableau)
-
-
 @dataclass
 class _Ecritures:
     """What the sheets change, written at the end in a fixed number of queries: a tableau's
@@ -259,7 +99,7 @@ class _Ecritures:
     # (amount, version) pairs whose field checks passed
     verifies: set[tuple[str, int]] = field(default_factory=set)
 
-    def appliquer(self, auteur: dict, etat: _Etat) -> None:
+    def appliquer(self, auteur: dict, etat: EtatDesTableaux) -> None:
         historique = {
             "default_user": auteur["utilisateur"],
             "default_change_reason": auteur["raison"],
@@ -355,7 +195,7 @@ def _mettre_a_jour(objets: list, champs: list[str], *, version_lue: bool = False
 
 
 def _charger_feuille(
-    feuille: FeuilleLue, rapport: Rapport, etat: _Etat, ecritures: _Ecritures
+    feuille: FeuilleLue, rapport: RapportDImport, etat: EtatDesTableaux, ecritures: _Ecritures
 ) -> None:
     cle = (feuille.convention.pk, feuille.annee_debut, feuille.annee_fin, feuille.libelle)
     tableau = etat.tableaux.get(cle)

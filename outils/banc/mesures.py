@@ -161,7 +161,7 @@ def annule(fonction):
 
 
 @dataclass
-class Rapport:
+class RapportDuBanc:
     contexte: dict = field(default_factory=dict)
     tailles: dict = field(default_factory=dict)
     fixtures: Mesure | None = None
@@ -448,7 +448,7 @@ class Rapport:
 class Banc:
     def __init__(self, *, territoires: int, annees: int, repetitions: int, base: str):
         self.territoires, self.annees, self.repetitions = territoires, annees, repetitions
-        self.rapport = Rapport()
+        self.rapport = RapportDuBanc()
         self.rapport.contexte = {
             "date": datetime.now().strftime("%d/%m/%Y %H:%M"),
             "machine": f"{os.cpu_count()} cœurs, {platform.machine()}",
@@ -461,7 +461,7 @@ class Banc:
         }
         self.lignes_import = 200 if territoires < 10 else 10_000
 
-    def lancer(self, journal=print) -> Rapport:
+    def lancer(self, journal=print) -> RapportDuBanc:
         call_command("migrate", verbosity=0)
         journal("Fixtures…")
         self.mesurer_fixtures()

@@ -12,10 +12,10 @@ from commun.formats import euros, nombre
 from commun.formulaires import NombreFrancais, NombresFrancaisMixin
 from comptes.acces import TerritoireAdminMixin
 from conventions.models import somme
-from fichiers.classeurs.listes import ImportExportProtege
 from fichiers.ressources.bilans import MesureRessource
 from pages.administration.communs import ChoixPartagesMixin
 from pages.administration.controles import ConstatsAdminMixin
+from pages.administration.listes import ImportExportProtege
 
 
 class FiguresDuBilanMixin:

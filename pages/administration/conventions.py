@@ -23,7 +23,6 @@ from conventions.models import (
     Financeur,
     Territoire,
 )
-from fichiers.classeurs.listes import ImportExportProtege
 from fichiers.ressources.conventions import (
     FinanceurRessource,
     TerritoireRessource,
@@ -31,6 +30,7 @@ from fichiers.ressources.conventions import (
 from pages.administration.chargement import preparer_annee_suivante, vue_chargement, vue_suivi
 from pages.administration.communs import ChoixPartagesMixin
 from pages.administration.controles import ConstatsAdminMixin
+from pages.administration.listes import ImportExportProtege
 
 
 @admin.register(Territoire)

@@ -17,13 +17,13 @@ from conventions.models import (
     Tranche,
 )
 from conventions.verrou import verrouiller_le_tableau
-from fichiers.classeurs.listes import ImportExportProtege
 from fichiers.ressources.conventions import (
     EngagementRessource,
 )
 from pages.administration.communs import ChoixPartagesMixin, oui_non
 from pages.administration.controles import ConstatsAdminMixin
 from pages.administration.import_annexe import vue_import
+from pages.administration.listes import ImportExportProtege
 
 # --- Tableaux des engagements ---------------------------------------------------------------
 

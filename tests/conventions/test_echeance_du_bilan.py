@@ -198,7 +198,7 @@ def test_un_entier_n_accepte_que_des_chiffres_ascii(texte):
     """« ¹ » passes str.isdigit() but not int(): found by the loader's property test, it must be
     the loader's French refusal, never a ValueError."""
     from conventions.models import Convention
-    from fichiers.annuel.chargement import _Probleme, convertir
+    from fichiers.annuel.valeurs import ValeurRefusee, convertir
 
-    with pytest.raises(_Probleme, match="n'est pas un nombre entier"):
+    with pytest.raises(ValeurRefusee, match="n'est pas un nombre entier"):
         convertir(Convention._meta.get_field("bilan_echeance_jour"), texte)

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from comptes import roles
 from conventions.models import Action, Convention, Engagement, Financeur, Territoire
-from fichiers.classeurs import chargement
+from fichiers.classeurs import chargement, etat_des_tableaux
 from fichiers.classeurs.export import classeur_des_tableaux, tableaux_de
 from tests.serveur import Visiteur, texte
 
@@ -148,7 +148,7 @@ def apres_lecture(monkeypatch, cible, attribut):
 def test_une_grille_pendant_un_import_est_refusee_avec_le_montant_importe(documents, monkeypatch):
     alice = connecte("alice")
     url, champs = grille(alice)
-    lu, ecrit = apres_lecture(monkeypatch, chargement._Etat, "__init__")
+    lu, ecrit = apres_lecture(monkeypatch, etat_des_tableaux.EtatDesTableaux, "__init__")
 
     def importer():
         return chargement.importer(classeur(91000), nom_fichier="annexe.xlsx")
@@ -176,7 +176,7 @@ def test_deux_imports_du_meme_tableau_passent_l_un_apres_l_autre(documents, monk
     own version (an open form sees both)."""
     avant = engagement()
     premier, second = classeur(91000), classeur(92000)
-    lu, ecrit = apres_lecture(monkeypatch, chargement._Etat, "__init__")
+    lu, ecrit = apres_lecture(monkeypatch, etat_des_tableaux.EtatDesTableaux, "__init__")
 
     def importer(contenu, attendre):
         def lancer():
