@@ -12,7 +12,7 @@ import yaml
 
 from fichiers.annuel import fichier
 from fichiers.annuel.fichier import FichierInvalide
-from fichiers.classeurs import formats_des_listes, listes, ouverture
+from fichiers.classeurs import formats_des_listes, ouverture
 from fichiers.classeurs.ouverture import ClasseurInvalide
 from outils.banc import televersements
 from outils.banc.televersements import HAUSSE_MAX, RACINE, SECONDES_MAX, en_sous_processus
@@ -133,13 +133,13 @@ def test_un_fichier_annuel_d_un_objet_de_trop_est_refuse_avant_d_etre_charge():
 def test_une_liste_d_une_ligne_de_trop_est_refusee():
     lignes = [["convention", "montant"]] + [["x", "1"]] * (formats_des_listes.LIGNES_MAX + 1)
     with pytest.raises(formats_des_listes.FichierRefuse) as refus:
-        listes.Csv().create_dataset(televersements.liste_csv(lignes))
+        formats_des_listes.Csv().create_dataset(televersements.liste_csv(lignes))
     assert refus.value.erreurs == [
         "Plus de 500 lignes sous l'en-tête : découpez le fichier (un territoire ou une année à "
         "la fois)."
     ]
     lignes = [["convention", "montant"]] + [["x", "1"]] * formats_des_listes.LIGNES_MAX
-    assert len(listes.Csv().create_dataset(televersements.liste_csv(lignes))) == 500
+    assert len(formats_des_listes.Csv().create_dataset(televersements.liste_csv(lignes))) == 500
 
 
 def test_le_chargeur_yaml_passe_par_libyaml():

@@ -420,7 +420,7 @@ def test_chargement_et_import_verrouillent_en_ordre_des_cles_quel_que_soit_le_fi
         evenements.append(("écriture", instance.tableau_id))
 
     monkeypatch.setattr(annuel, "tableaux_verrouilles", espion)
-    monkeypatch.setattr(chargement, "tableaux_verrouilles", espion)
+    monkeypatch.setattr(etat_des_tableaux, "tableaux_verrouilles", espion)
     pre_save.connect(ecriture, sender=Engagement, weak=False)
     try:
         tableaux = tableaux_de_2023()
