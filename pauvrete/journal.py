@@ -190,6 +190,10 @@ def reglages(niveau: str, format_: str) -> dict:
             # django-axes says INFO at every start and failed login; its lockouts are WARNING
             # (and ours, « connexion bloquée », INFO in pauvrete.evenements).
             "axes": {"level": "WARNING" if niveau in {"DEBUG", "INFO"} else niveau},
+            # WeasyPrint tells each step of every PDF at INFO, fontTools each font it subsets:
+            # their warnings only, not seven lines a document.
+            "weasyprint": {"level": "WARNING" if niveau in {"DEBUG", "INFO"} else niveau},
+            "fontTools": {"level": "WARNING" if niveau in {"DEBUG", "INFO"} else niveau},
         },
     }
 
