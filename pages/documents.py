@@ -22,6 +22,7 @@ from conventions.models import TableauEngagements
 from fichiers.documents import docx, pdf
 from fichiers.documents.contenus import auteur_de
 from fichiers.documents.rendu import MoteurPdfIndisponible
+from pages.bilans.choix import bilan_demande
 
 PDF = "application/pdf"
 ZIP = "application/zip"
@@ -43,21 +44,11 @@ def _indisponible(request, erreur: MoteurPdfIndisponible):
     )
 
 
-def _bilan(request, slug, annee) -> Bilan:
-    return get_object_or_404(
-        Bilan.objects.filter(convention__in=conventions_de(request.user)).select_related(
-            "convention__territoire", "tableau_previsionnel"
-        ),
-        convention__slug=slug,
-        annee=annee,
-    )
-
-
 @login_required
 @require_GET
 def rapport_d_execution(request, slug, annee):
     exiger(peut_telecharger_les_documents(request.user))
-    bilan = _bilan(request, slug, annee)
+    bilan = bilan_demande(request, slug, annee)
     try:
         contenu = pdf.rapport_d_execution(bilan, auteur=auteur_de(request.user))
     except MoteurPdfIndisponible as erreur:
@@ -71,7 +62,7 @@ def rapport_d_execution_docx(request, slug, annee):
     """The editable draft, for those who write the bilan (python-docx needs no system
     library)."""
     exiger(peut_telecharger_les_documents(request.user))
-    bilan = _bilan(request, slug, annee)
+    bilan = bilan_demande(request, slug, annee)
     contenu = docx.rapport_d_execution(bilan, auteur=auteur_de(request.user))
     return _fichier(contenu, DOCX, pdf.nom_du_rapport(bilan, "docx"))
 

@@ -4,20 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from bilans import chronologie, cycle, gel
-from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+from bilans.models import Indicateur, Mesure, RapportAction
 from bilans.selectors import historique_du_bilan
 from bilans.services import enregistrer_rapport
 from commun.formats import date_longue
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
-from comptes.acces import conventions_de
 from comptes.droits import (
     REMPLIR_LES_BILANS,
     exiger,
@@ -30,21 +29,12 @@ from controles.services import constats_de, controler
 from conventions.models import Convention
 from conventions.selectors.comparaisons import comparer_bilan, total_comparaison
 from fichiers.classeurs.bilan import classeur_du_bilan as classeur_ecrit
+from pages.bilans.choix import bilan_demande
 from pages.bilans.forms import ChangementDeStatutForm, MesuresForm, RapportActionForm
 from pages.conventions.tables import GENRES_COMPARAISON_BILAN
 
 # The action just saved, for the message of the page the save redirects to.
 ACTION_ENREGISTREE = "bilan_action_enregistree"
-
-
-def _bilan(request, slug, annee) -> Bilan:
-    return get_object_or_404(
-        Bilan.objects.filter(convention__in=conventions_de(request.user)).select_related(
-            "convention", "tableau_previsionnel"
-        ),
-        convention__slug=slug,
-        annee=annee,
-    )
 
 
 def _sections(bilan, donnees_postees=None, action_postee=None):
@@ -119,7 +109,7 @@ def _mettre_le_focus_sur_la_premiere_erreur(section):
 
 @login_required
 def bilan_detail(request, slug, annee):
-    bilan = _bilan(request, slug, annee)
+    bilan = bilan_demande(request, slug, annee)
     peut_remplir = cycle.figures_modifiables(request.user, bilan)
     sections, erreurs = None, []
     if request.method == "POST":
@@ -201,7 +191,7 @@ def motif_du_gel(bilan) -> str:
 def changer_statut(request, slug, annee):
     """Deliberate, transmit, send back or validate (``bilans.cycle``); an error on transmit
     asks for confirmation with the list of the bilan's errors first."""
-    bilan = _bilan(request, slug, annee)
+    bilan = bilan_demande(request, slug, annee)
     retour = f"{bilan.get_absolute_url()}#suivi"
     form = ChangementDeStatutForm(request.POST)
     if not form.is_valid():
@@ -245,7 +235,7 @@ def changer_statut(request, slug, annee):
 def classeur_du_bilan(request, slug, annee):
 
     exiger(peut_telecharger_le_bilan(request.user))
-    bilan = _bilan(request, slug, annee)
+    bilan = bilan_demande(request, slug, annee)
     reponse = HttpResponse(
         classeur_ecrit(bilan),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -256,7 +246,7 @@ def classeur_du_bilan(request, slug, annee):
 
 @login_required
 def comparaison_bilan(request, slug, annee):
-    bilan = _bilan(request, slug, annee)
+    bilan = bilan_demande(request, slug, annee)
     en_vigueur, realise, lignes = comparer_bilan(bilan)
     comparaisons = [ligne["comparaison"] for ligne in lignes]
     format_ = request.GET.get("export")
