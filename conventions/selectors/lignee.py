@@ -81,7 +81,14 @@ def montants_par_annee(actions: list[Action]) -> MontantsParAnnee:
     and financeur, pivoted into one row a year."""
     lignes = list(
         Engagement.objects.filter(action__in=actions, tableau__en_vigueur=True)
-        .values("tableau__annee_debut", "action__code", "financeur__nom", "financeur__ordre")
+        .values(
+            "tableau__annee_debut",
+            "tableau__annee_fin",
+            "action__code",
+            "action__convention__intitule",
+            "financeur__nom",
+            "financeur__ordre",
+        )
         .annotate(total=somme("montant"))
         .order_by("tableau__annee_debut", "financeur__ordre")
     )
