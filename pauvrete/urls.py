@@ -11,6 +11,7 @@ from pauvrete.sante import sante
 urlpatterns = [
     path("", include("pages.conventions.urls")),
     path("", include("pages.bilans.urls")),
+    path("synthese/", include("pages.synthese.urls")),
     path(
         "compte/connexion/",
         auth_views.LoginView.as_view(authentication_form=FormulaireDeConnexion),

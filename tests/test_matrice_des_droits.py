@@ -23,6 +23,8 @@ ANONYME, AGENT, ETAT, FINANCES, ADMIN, AILLEURS = (
 REGLES = {
     "conventions:tableau_de_bord": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 200},
     "conventions:recherche": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 200},
+    # The year's synthesis: every reader, on the territoires they follow (tests/test_synthese.py).
+    "synthese:synthese": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 200},
     "conventions:detail": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:comparaison_versions": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},
     "conventions:comparaison_annees": {AGENT: 200, FINANCES: 200, ADMIN: 200, AILLEURS: 404},

@@ -1,0 +1,294 @@
+"""The État's synthesis of a year across territoires: what was engaged and realised, where the
+bilans stand, which rules fail where.
+
+Reads only, in a fixed number of queries whatever the number of conventions; every total is
+summed by the database (``somme``). The caller passes the conventions the user reaches
+(``comptes.acces.conventions_de``), already filtered: nothing here widens them.
+
+- Engaged: the lines of the tableaux en vigueur of the year (a tableau of that single year, as
+  ``Engagement.objects.pour_convention_annee``), État and collectivités by their financeur's
+  catégorie.
+- Realised: what the year's bilans record, « financement de l'État reçu » and « dépenses
+  engagées par la collectivité », whatever the bilan's status (a bilan without figures adds 0).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from bilans.models import Bilan
+from conventions.models import Convention, Engagement, TableauEngagements, somme
+
+from .constats import ORDRE_SEVERITE, Regle, Severite
+from .services import controler, echeances
+
+ETAT = Q(financeur__categorie="etat")
+COLLECTIVITE = Q(financeur__categorie="collectivite")
+LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
+
+
+def annees_disponibles(conventions) -> list[int]:
+    """The years of the tableaux en vigueur of a single year, newest first."""
+    return list(
+        TableauEngagements.objects.en_vigueur()
+        .filter(convention__in=conventions, annee_debut=F("annee_fin"))
+        .order_by("-annee_debut")
+        .values_list("annee_debut", flat=True)
+        .distinct()
+    )
+
+
+def taux(realise: Decimal, engage: Decimal) -> Decimal | None:
+    """Realised over engaged, as a fraction (0.5 for 50 %); None when nothing was engaged."""
+    if not engage:
+        return None
+    return (realise / engage).quantize(Decimal("0.0001"))
+
+
+@dataclass
+class Totaux:
+    """One line of the engaged/realised table: a dispositif, or the total."""
+
+    cle: str
+    libelle: str
+    engage_etat: Decimal = Decimal("0.00")
+    engage_collectivite: Decimal = Decimal("0.00")
+    realise_etat: Decimal = Decimal("0.00")
+    realise_collectivite: Decimal = Decimal("0.00")
+    # The year before, for the year over year.
+    precedent_etat: Decimal = Decimal("0.00")
+    precedent_collectivite: Decimal = Decimal("0.00")
+
+    @property
+    def taux_etat(self):
+        return taux(self.realise_etat, self.engage_etat)
+
+    @property
+    def taux_collectivite(self):
+        return taux(self.realise_collectivite, self.engage_collectivite)
+
+    @property
+    def evolution_etat(self):
+        """The État's engaged amount against the year before, as a fraction (0.1: +10 %)."""
+        if not self.precedent_etat:
+            return None
+        return ((self.engage_etat - self.precedent_etat) / self.precedent_etat).quantize(
+            Decimal("0.0001")
+        )
+
+    @property
+    def evolution_collectivite(self):
+        if not self.precedent_collectivite:
+            return None
+        return (
+            (self.engage_collectivite - self.precedent_collectivite) / self.precedent_collectivite
+        ).quantize(Decimal("0.0001"))
+
+
+def _engage(conventions, annees, par):
+    """Rows ``{annee, [par], etat, collectivite}`` of the tableaux en vigueur of ``annees``."""
+    champs = ["tableau__annee_debut", *([par] if par else [])]
+    return (
+        Engagement.objects.filter(
+            tableau__en_vigueur=True,
+            tableau__annee_debut__in=annees,
+            tableau__annee_fin=F("tableau__annee_debut"),
+            tableau__convention__in=conventions,
+        )
+        .values(*champs)
+        .annotate(etat=somme("montant", ETAT), collectivite=somme("montant", COLLECTIVITE))
+        .order_by(*champs)
+    )
+
+
+def _realise(conventions, annee, par):
+    champs = [par] if par else ["annee"]
+    return (
+        Bilan.objects.filter(annee=annee, convention__in=conventions)
+        .values(*champs)
+        .annotate(etat=somme("financement_etat_recu"), collectivite=somme("depenses_collectivite"))
+        .order_by(*champs)
+    )
+
+
+def engagements_par_dispositif(conventions, annee: int) -> tuple[list[Totaux], Totaux]:
+    """The lines by dispositif and their total, for ``annee`` and the year before: four
+    grouped queries (engaged by dispositif, engaged in all, realised by dispositif and in all)."""
+    par = "tableau__convention__dispositif"
+    lignes: dict[str, Totaux] = {}
+
+    def ligne(cle):
+        if cle not in lignes:
+            lignes[cle] = Totaux(cle, LIBELLES_DISPOSITIFS.get(cle, cle))
+        return lignes[cle]
+
+    total = Totaux("total", "Total")
+    for rang in _engage(conventions, [annee, annee - 1], par):
+        _poser(ligne(rang[par]), rang, rang["tableau__annee_debut"] == annee)
+    for rang in _engage(conventions, [annee, annee - 1], None):
+        _poser(total, rang, rang["tableau__annee_debut"] == annee)
+    for rang in _realise(conventions, annee, "convention__dispositif"):
+        cible = ligne(rang["convention__dispositif"])
+        cible.realise_etat, cible.realise_collectivite = rang["etat"], rang["collectivite"]
+    for rang in _realise(conventions, annee, None):
+        total.realise_etat, total.realise_collectivite = rang["etat"], rang["collectivite"]
+    ordre = list(LIBELLES_DISPOSITIFS)
+    return sorted(lignes.values(), key=lambda t: ordre.index(t.cle)), total
+
+
+def _poser(cible: Totaux, rang: dict, de_l_annee: bool) -> None:
+    if de_l_annee:
+        cible.engage_etat, cible.engage_collectivite = rang["etat"], rang["collectivite"]
+    else:
+        cible.precedent_etat, cible.precedent_collectivite = rang["etat"], rang["collectivite"]
+
+
+# --- The bilans of the year ------------------------------------------------------------------
+
+
+@dataclass
+class LigneBilan:
+    """One expected bilan: a convention covering the year, with its bilan if recorded."""
+
+    territoire: str
+    convention: str
+    slug: str
+    dispositif: str
+    echeance: date | None
+    bilan: bool  # recorded
+    statut: str  # the status's label, « non enregistré » when not recorded
+    etat: str  # « en retard », « transmis », « à compléter », « validé », « en cours »
+    retard: int | None = None  # days past the due date, when late
+    transmis_le: date | None = None
+    attente: int | None = None  # days waiting for review, when transmitted
+    lien: str = ""
+
+
+@dataclass
+class CompteTerritoire:
+    territoire: str
+    attendus: int = 0
+    en_retard: int = 0
+    transmis: int = 0
+    a_completer: int = 0
+    valides: int = 0
+
+
+@dataclass
+class BilansDeLAnnee:
+    lignes: list[LigneBilan]
+    par_territoire: list[CompteTerritoire]
+    total: CompteTerritoire = field(default_factory=lambda: CompteTerritoire("Total"))
+
+
+def bilans_de_l_annee(conventions, annee: int, aujourdhui: date | None = None) -> BilansDeLAnnee:
+    """The conventions covering ``annee`` and the state of their bilan: late (the calendar rule:
+    its constats ``erreur`` of the year, with their days), transmitted and waiting since, to
+    complete, validated. Six queries: the conventions, the bilans, the calendar rule's four."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    couvrant = conventions.filter(annee_debut__lte=annee, annee_fin__gte=annee)
+    bilans = {
+        b.convention_id: b
+        for b in Bilan.objects.filter(annee=annee, convention__in=couvrant.values("pk")).only(
+            "convention", "statut", "date_transmission", "annee"
+        )
+    }
+    retards = {
+        c.convention_id: int(c.ecart)
+        for c in echeances(couvrant, aujourdhui=aujourdhui)
+        if c.severite == Severite.ERREUR and c.annees == (annee, annee)
+    }
+    lignes, comptes = [], {}
+    statuts = dict(Bilan.Statut.choices)
+    for convention in couvrant.select_related("territoire").order_by("territoire__nom", "intitule"):
+        bilan = bilans.get(convention.pk)
+        ligne = LigneBilan(
+            territoire=convention.territoire.nom,
+            convention=convention.intitule,
+            slug=convention.slug,
+            dispositif=LIBELLES_DISPOSITIFS.get(convention.dispositif, convention.dispositif),
+            echeance=convention.echeance_bilan(annee),
+            bilan=bilan is not None,
+            statut=statuts[bilan.statut] if bilan else "non enregistré",
+            etat="en cours",
+            lien=reverse("bilans:detail", args=[convention.slug, annee])
+            if bilan
+            else convention.get_absolute_url(),
+        )
+        compte = comptes.setdefault(ligne.territoire, CompteTerritoire(ligne.territoire))
+        compte.attendus += 1
+        if convention.pk in retards:
+            ligne.etat, ligne.retard = "en retard", retards[convention.pk]
+            compte.en_retard += 1
+        elif bilan and bilan.statut == Bilan.Statut.TRANSMIS:
+            ligne.etat, ligne.transmis_le = "transmis", bilan.date_transmission
+            if bilan.date_transmission:
+                ligne.attente = (aujourdhui - bilan.date_transmission).days
+            compte.transmis += 1
+        elif bilan and bilan.statut == Bilan.Statut.A_COMPLETER:
+            ligne.etat = "à compléter"
+            compte.a_completer += 1
+        elif bilan and bilan.statut == Bilan.Statut.VALIDE:
+            ligne.etat = "validé"
+            compte.valides += 1
+        lignes.append(ligne)
+    resultat = BilansDeLAnnee(lignes, list(comptes.values()))
+    for compte in resultat.par_territoire:
+        for nom in ("attendus", "en_retard", "transmis", "a_completer", "valides"):
+            setattr(resultat.total, nom, getattr(resultat.total, nom) + getattr(compte, nom))
+    return resultat
+
+
+# --- The constats by rule -------------------------------------------------------------------
+
+
+@dataclass
+class ConstatsDUneRegle:
+    code: str
+    regle: str
+    severite: str
+    nombre: int
+    # (territoire, convention, its page), one per convention concerned
+    conventions: list[tuple[str, str, str]]
+
+    @property
+    def territoires(self) -> list[str]:
+        return sorted({t for t, _c, _l in self.conventions})
+
+
+def constats_par_regle(conventions, annee: int, aujourdhui=None) -> list[ConstatsDUneRegle]:
+    """Every rule's constats of the year on these conventions, by rule and severity, erreurs
+    first, with the conventions (and their territoires) concerned."""
+    constats = controler(conventions, annee=annee, aujourdhui=aujourdhui)
+    concernees = {c.convention_id for c in constats}
+    noms = {
+        pk: (territoire, intitule, slug)
+        for pk, territoire, intitule, slug in Convention.objects.filter(
+            pk__in=concernees
+        ).values_list("pk", "territoire__nom", "intitule", "slug")
+    }
+    groupes: dict[tuple, dict] = {}
+    for constat in constats:
+        groupe = groupes.setdefault((constat.code, constat.severite), {"nombre": 0, "pk": set()})
+        groupe["nombre"] += 1
+        if constat.convention_id in noms:
+            groupe["pk"].add(constat.convention_id)
+    regles = dict(Regle.choices)
+    resultat = [
+        ConstatsDUneRegle(
+            code=str(code),
+            regle=regles[code],
+            severite=str(severite),
+            nombre=groupe["nombre"],
+            conventions=sorted(
+                (noms[pk][0], noms[pk][1], reverse("conventions:detail", args=[noms[pk][2]]))
+                for pk in groupe["pk"]
+            ),
+        )
+        for (code, severite), groupe in groupes.items()
+    ]
+    return sorted(resultat, key=lambda g: (ORDRE_SEVERITE[g.severite], -g.nombre, g.code))

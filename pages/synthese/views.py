@@ -1,0 +1,171 @@
+"""« Synthèse »: a year across the territoires the user reaches (every territoire for the État's
+national services and the administrators, their own for the others), filtered by dispositif
+and département; each table downloadable as xlsx or CSV, typed by column."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from commun.cellules import Genre
+from commun.graphiques import barres
+from commun.telechargements import reponse_export
+from comptes.acces import conventions_de, territoires_de
+from comptes.droits import peut_exporter
+from controles import synthese as lecture
+from conventions.models import Convention
+from pages.conventions.choix import export_demande
+
+TABLES = ("engagements", "bilans", "constats")
+
+
+def _entier(valeur) -> int | None:
+    try:
+        return int(valeur)
+    except (TypeError, ValueError):
+        return None
+
+
+def _points(fraction):
+    """A fraction (0,5) as the percent points the downloads write (50)."""
+    return None if fraction is None else fraction * 100
+
+
+@login_required
+def synthese(request):
+    conventions = conventions_de(request.user)
+    annees = lecture.annees_disponibles(conventions)
+    departements = list(
+        territoires_de(request.user)
+        .exclude(departement="")
+        .order_by("departement")
+        .values_list("departement", flat=True)
+        .distinct()
+    )
+    annee = _entier(request.GET.get("annee"))
+    if annee not in annees:
+        annee = annees[0] if annees else None
+    dispositif = request.GET.get("dispositif", "")
+    if dispositif not in dict(Convention.Dispositif.choices):
+        dispositif = ""
+    departement = request.GET.get("departement", "")
+    if departement not in departements:
+        departement = ""
+    if dispositif:
+        conventions = conventions.filter(dispositif=dispositif)
+    if departement:
+        conventions = conventions.filter(territoire__departement=departement)
+
+    format_ = export_demande(request)
+    if format_:
+        table = request.GET.get("table")
+        if table not in TABLES or annee is None:
+            raise Http404("Tableau inconnu.")
+        return _export(format_, table, conventions, annee)
+
+    contexte = {
+        "annees": annees,
+        "annee": annee,
+        "dispositifs": Convention.Dispositif.choices,
+        "dispositif": dispositif,
+        "departements": departements,
+        "departement": departement,
+        "peut_exporter": peut_exporter(request.user),
+    }
+    if annee is not None:
+        lignes, total = lecture.engagements_par_dispositif(conventions, annee)
+        contexte.update(
+            lignes=lignes,
+            total=total,
+            graphique=barres(
+                [ligne.libelle for ligne in lignes],
+                [
+                    ("Engagé État", [ligne.engage_etat for ligne in lignes]),
+                    ("Réalisé État (bilans)", [ligne.realise_etat for ligne in lignes]),
+                    ("Engagé collectivités", [ligne.engage_collectivite for ligne in lignes]),
+                ],
+            )
+            if lignes
+            else None,
+            bilans=lecture.bilans_de_l_annee(conventions, annee),
+            constats=lecture.constats_par_regle(conventions, annee),
+        )
+    return render(request, "synthese/synthese.html", contexte)
+
+
+def _export(format_, table, conventions, annee):
+    nom = f"synthese-{annee}-{table}"
+    if table == "engagements":
+        lignes, total = lecture.engagements_par_dispositif(conventions, annee)
+        entetes = [
+            "Dispositif",
+            f"Engagé État {annee} (€)",
+            f"Engagé collectivités {annee} (€)",
+            "Réalisé État, bilans (€)",
+            "Réalisé collectivités, bilans (€)",
+            "Taux d'exécution État (%)",
+            "Taux d'exécution collectivités (%)",
+            f"Engagé État {annee - 1} (€)",
+            f"Engagé collectivités {annee - 1} (€)",
+            "Évolution État (%)",
+            "Évolution collectivités (%)",
+        ]
+        genres = [Genre.TEXTE, *[Genre.EUROS] * 4, *[Genre.POURCENT] * 2]
+        genres += [*[Genre.EUROS] * 2, *[Genre.POURCENT] * 2]
+        donnees = [
+            [
+                t.libelle,
+                t.engage_etat,
+                t.engage_collectivite,
+                t.realise_etat,
+                t.realise_collectivite,
+                _points(t.taux_etat),
+                _points(t.taux_collectivite),
+                t.precedent_etat,
+                t.precedent_collectivite,
+                _points(t.evolution_etat),
+                _points(t.evolution_collectivite),
+            ]
+            for t in [*lignes, total]
+        ]
+    elif table == "bilans":
+        resultat = lecture.bilans_de_l_annee(conventions, annee)
+        entetes = [
+            "Territoire",
+            "Convention",
+            "Dispositif",
+            "Statut du bilan",
+            "Situation",
+            "Échéance",
+            "Retard (jours)",
+            "Transmis le",
+            "En attente d'examen (jours)",
+        ]
+        genres = [*[Genre.TEXTE] * 5, Genre.DATE, Genre.NOMBRE, Genre.DATE, Genre.NOMBRE]
+        donnees = [
+            [
+                b.territoire,
+                b.convention,
+                b.dispositif,
+                b.statut,
+                b.etat,
+                b.echeance,
+                b.retard,
+                b.transmis_le,
+                b.attente,
+            ]
+            for b in resultat.lignes
+        ]
+    else:
+        entetes = ["Règle", "Sévérité", "Constats", "Territoires", "Conventions"]
+        genres = [Genre.TEXTE, Genre.TEXTE, Genre.NOMBRE, Genre.TEXTE, Genre.TEXTE]
+        donnees = [
+            [
+                g.regle,
+                g.severite,
+                g.nombre,
+                ", ".join(g.territoires),
+                " ; ".join(intitule for _t, intitule, _l in g.conventions),
+            ]
+            for g in lecture.constats_par_regle(conventions, annee)
+        ]
+    return reponse_export(format_, nom, entetes, donnees, genres)
