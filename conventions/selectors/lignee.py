@@ -56,7 +56,7 @@ def lignee(action: Action) -> list[Action]:
 
 @dataclass(frozen=True)
 class AnneeDeLAction:
-    annee: int
+    annee: str  # the period of the tableau: « 2023 », or « 2015-2017 »
     code: str  # the action's code that year (« 3.1 » may have been « 2.4 »)
     montants: list  # one per financeur of ``MontantsParAnnee.financeurs``, None where none
 
@@ -77,8 +77,8 @@ class MontantsParAnnee:
 
 
 def montants_par_annee(actions: list[Action]) -> MontantsParAnnee:
-    """The amounts of the tableaux en vigueur of ``actions``, summed by the database per year
-    and financeur, pivoted into one row a year."""
+    """The amounts of the tableaux en vigueur of ``actions``, summed by the database per period
+    and financeur, pivoted into one row a period."""
     lignes = list(
         Engagement.objects.filter(action__in=actions, tableau__en_vigueur=True)
         .values(
@@ -95,16 +95,24 @@ def montants_par_annee(actions: list[Action]) -> MontantsParAnnee:
     financeurs = [
         nom for _o, nom in sorted({(m["financeur__ordre"], m["financeur__nom"]) for m in lignes})
     ]
-    par_cle = {(m["tableau__annee_debut"], m["financeur__nom"]): m for m in lignes}
-    annees = sorted({m["tableau__annee_debut"] for m in lignes})
+    # One row a period, not a year: two tableaux en vigueur may start the same year (the CAF's
+    # « 2015 » and « 2015-2017 »), and each keeps its own amounts.
+    periodes = sorted({(m["tableau__annee_debut"], m["tableau__annee_fin"]) for m in lignes})
+    par_cle = {
+        (m["tableau__annee_debut"], m["tableau__annee_fin"], m["financeur__nom"]): m for m in lignes
+    }
     return MontantsParAnnee(
         financeurs,
         [
             AnneeDeLAction(
-                annee,
-                next(m["action__code"] for m in lignes if m["tableau__annee_debut"] == annee),
-                [par_cle.get((annee, nom), {}).get("total") for nom in financeurs],
+                str(debut) if debut == fin else f"{debut}-{fin}",
+                next(
+                    m["action__code"]
+                    for m in lignes
+                    if (m["tableau__annee_debut"], m["tableau__annee_fin"]) == (debut, fin)
+                ),
+                [par_cle.get((debut, fin, nom), {}).get("total") for nom in financeurs],
             )
-            for annee in annees
+            for debut, fin in periodes
         ],
     )

@@ -39,3 +39,25 @@ def test_une_action_sans_lignee_est_seule_et_une_boucle_finit():
     premiere.action_precedente = seconde  # a loop in the data: the walk still ends
     premiere.save()
     assert {a.pk for a in lignee(seconde)} == {premiere.pk, seconde.pk}
+
+
+def test_deux_periodes_commencant_la_meme_annee_gardent_chacune_leurs_montants(
+    documents, client_de
+):
+    """The CAF's « 2015 » estimate and its « 2015-2017 » projection, both en vigueur: two rows
+    on the action's page, each with its own amount (one row « 2015 » showed one of them)."""
+    from comptes import roles
+    from conventions.models import Action, Territoire
+    from conventions.selectors.lignee import montants_par_annee
+
+    action = Action.objects.get(
+        convention__slug="contrat-de-ville-grand-dijon-2015-2020", code="CAF-02"
+    )
+    lignes = [(a.annee, a.code, a.montants) for a in montants_par_annee([action]).annees]
+    assert lignes == [("2015", "CAF-02", [7500]), ("2015-2017", "CAF-02", [22500])]
+    client = client_de(roles.AGENT, territoires=Territoire.objects.all())
+    html = client.get(f"/conventions/{action.convention.slug}/actions/CAF-02/").content.decode()
+    assert (
+        '<tr><th scope="row">2015</th><td>CAF-02</td><td class="montant">7\u202f500\xa0€</td></tr>'
+        '<tr><th scope="row">2015-2017</th><td>CAF-02</td><td class="montant">22\u202f500\xa0€</td>'
+    ) in html

@@ -40,7 +40,7 @@ def action_detail(request, slug, code):
             "chaine": chaine,
             "financeurs": montants.financeurs,
             "tableau_annees": montants.annees,
-            "graphique": barres([str(a.annee) for a in montants.annees], montants.par_financeur()),
+            "graphique": barres([a.annee for a in montants.annees], montants.par_financeur()),
             "indicateurs": indicateurs.lignes,
             "annees_mesures": indicateurs.annees,
             "graphique_indicateurs": barres(
