@@ -56,6 +56,25 @@ def _colonnes(engage, prevu, realise) -> list[dict]:
     return colonnes
 
 
+def _totaux_par_cote(tableaux: dict, sources: dict) -> dict[str, dict]:
+    """Each source's total per side, summed by the database (``avec_totaux``, one query for the
+    three tableaux); a side none of its lines has stays out, shown « — » as on its lines."""
+    sommes = TableauEngagements.objects.filter(
+        pk__in=[t.pk for t in tableaux.values() if t is not None]
+    ).avec_totaux()
+    par_pk = {t.pk: t for t in sommes}
+    return {
+        nom: {
+            cote: getattr(par_pk[tableau.pk], f"total_{cote}")
+            for cote, _n in COTES
+            if any(c == cote for _a, c in sources[nom])
+        }
+        if tableau is not None
+        else {}
+        for nom, tableau in tableaux.items()
+    }
+
+
 def tableau_financier(bilan):
     """(tableau en vigueur, tableau réalisé, rows, totals per side) of the bilan's year."""
     tableaux = TableauEngagements.objects.filter(convention=bilan.convention_id).pour_annee(
@@ -63,15 +82,16 @@ def tableau_financier(bilan):
     )
     en_vigueur = tableaux.filter(en_vigueur=True).first()
     realise = tableaux.filter(nature=TableauEngagements.Nature.REALISE).first()
-    sources = {
-        "engage": montants_par_action_et_cote(en_vigueur),
-        "prevu": montants_par_action_et_cote(bilan.tableau_previsionnel),
-        "realise": montants_par_action_et_cote(realise),
+    tableaux_des_sources = {
+        "engage": en_vigueur,
+        "prevu": bilan.tableau_previsionnel,
+        "realise": realise,
     }
+    sources = {nom: montants_par_action_et_cote(t) for nom, t in tableaux_des_sources.items()}
     ids = {action for montants in sources.values() for (action, _cote) in montants}
     actions = Action.objects.filter(pk__in=ids).select_related("axe").order_by("ordre", "code")
     lignes, axe_courant = [], None
-    totaux = {nom: {} for nom in sources}
+    totaux = _totaux_par_cote(tableaux_des_sources, sources)
     for action in actions:
         if action.axe_id != axe_courant and action.axe is not None:
             lignes.append(LigneFinanciere("axe", action.axe.code, action.axe.intitule))
@@ -83,8 +103,6 @@ def tableau_financier(bilan):
                 for cote, _n in COTES
                 if (action.pk, cote) in montants
             }
-            for cote, montant in par_source[nom].items():
-                totaux[nom][cote] = totaux[nom].get(cote, ZERO) + montant
         lignes.append(
             LigneFinanciere(
                 "action",
