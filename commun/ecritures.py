@@ -10,11 +10,76 @@ writes nothing. ``clean()`` asks it too, so that forms and the loader show the r
 message next to the other errors instead of failing at save time.
 
 Writers that go around the ORM (raw SQL of a bulk import) call the same ``garder()`` themselves.
+
+Every write is also *told*, so that what is derived from the rows (the stored constats of a
+convention, ``controles/enregistres.py``) is known to be out of date in the same transaction:
+``save()`` and ``delete()`` by Django's ``pre_save``/``post_save``/``pre_delete`` signals (sent by
+every path, ``loaddata`` and cascades included), the bulk paths of :class:`RequetesSuivies` (the
+base of every domain manager) by :data:`ecriture_en_bloc`, which raw SQL writers send themselves
+(:func:`signaler_en_bloc`).
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.dispatch import Signal
+
+# Sent with ``sender`` (the model) and ``requete``: a queryset of the rows written, before a
+# bulk write (the rows as they were) and after it (as they are).
+ecriture_en_bloc = Signal()
+
+
+def signaler_en_bloc(modele, requete) -> None:
+    """Tell the listeners that the rows of ``requete`` (of ``modele``) are written in bulk."""
+    ecriture_en_bloc.send(sender=modele, requete=requete)
+
+
+def _lignes(modele, objets) -> models.QuerySet:
+    """The rows of ``objets``, or every row of the model when one has no key (a bulk insert
+    that does not return its keys): the listeners then treat them all as written."""
+    pks = [objet.pk for objet in objets]
+    if any(pk is None for pk in pks):
+        return modele._base_manager.all()
+    return modele._base_manager.filter(pk__in=pks)
+
+
+def _change_un_lien(modele, champs) -> bool:
+    """Whether a bulk update writes a foreign key (a row may move to another parent)."""
+    return any(
+        champ.many_to_one
+        for champ in modele._meta.concrete_fields
+        if champs is None or champ.name in champs or champ.attname in champs
+    )
+
+
+class RequetesSuivies(models.QuerySet):
+    """The bulk paths, told to the listeners of :data:`ecriture_en_bloc`: an update before
+    (the rows as they were) and, when it moves rows to another parent, after; an insert and a
+    bulk update after. A queryset's ``delete()`` goes through Django's collector, which sends
+    ``pre_delete`` for each row."""
+
+    def update(self, **champs):
+        deplace = _change_un_lien(self.model, list(champs))
+        pks = list(self.values_list("pk", flat=True)) if deplace else None
+        signaler_en_bloc(self.model, self)
+        resultat = super().update(**champs)
+        if deplace:
+            signaler_en_bloc(self.model, self.model._base_manager.filter(pk__in=pks))
+        return resultat
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        signaler_en_bloc(self.model, _lignes(self.model, objs))
+        return objs
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        lignes = _lignes(self.model, objs)
+        if _change_un_lien(self.model, fields):
+            signaler_en_bloc(self.model, lignes)
+        resultat = super().bulk_update(objs, fields, *args, **kwargs)
+        signaler_en_bloc(self.model, lignes)
+        return resultat
 
 
 class EcritureGardee:
@@ -66,7 +131,7 @@ class EcritureGardee:
         return super().delete(*args, **kwargs)
 
 
-class RequetesGardees(models.QuerySet):
+class RequetesGardees(RequetesSuivies):
     """The bulk paths of a guarded model: they ask the same ``garder()`` as ``save()``."""
 
     def update(self, **champs):

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ControlesConfig(AppConfig):
     name = "controles"
     verbose_name = "Contrôles"
+
+    def ready(self):
+        from .enregistres import ecouter
+
+        ecouter()

@@ -40,8 +40,19 @@ class Regle(models.TextChoices):
     COMPLETUDE = "completude", "complétude"
 
 
+class SurDesAnnees:
+    """The years a constat concerns (``annees``: first and last, None for every year)."""
+
+    def couvre(self, annee: int) -> bool:
+        return self.annees is None or self.annees[0] <= annee <= self.annees[1]
+
+    def chevauche(self, debut: int, fin: int) -> bool:
+        """Whether the constat concerns a year of the period ``debut``-``fin``."""
+        return self.annees is None or (self.annees[0] <= fin and self.annees[1] >= debut)
+
+
 @dataclass(frozen=True)
-class Constat:
+class Constat(SurDesAnnees):
     code: Regle
     severite: Severite
     objet: object  # the model instance concerned
@@ -76,13 +87,6 @@ class Constat:
             type(objet) is type(candidat) and objet.pk == candidat.pk
             for candidat in (self.objet, *self.lies)
         )
-
-    def couvre(self, annee: int) -> bool:
-        return self.annees is None or self.annees[0] <= annee <= self.annees[1]
-
-    def chevauche(self, debut: int, fin: int) -> bool:
-        """Whether the constat concerns a year of the period ``debut``-``fin``."""
-        return self.annees is None or (self.annees[0] <= fin and self.annees[1] >= debut)
 
     def en_json(self) -> dict:
         def texte(valeur):

@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from bilans.models import Bilan
 from conventions.models import Convention, Engagement, TableauEngagements, somme
 
+from . import enregistres
 from .constats import ORDRE_SEVERITE, Regle, Severite
-from .services import controler, echeances
+from .models import ConstatEnregistre
+from .services import echeances
 
 ETAT = Q(financeur__categorie="etat")
 COLLECTIVITE = Q(financeur__categorie="collectivite")
@@ -252,43 +254,95 @@ class ConstatsDUneRegle:
     regle: str
     severite: str
     nombre: int
-    # (territoire, convention, its page), one per convention concerned
+    # (territoire, convention, its page), one per convention concerned: every one for the
+    # downloads, the first ``EXEMPLES`` on the page
     conventions: list[tuple[str, str, str]]
+    nombre_de_conventions: int = 0
+    nombre_de_territoires: int = 0
 
     @property
     def territoires(self) -> list[str]:
         return sorted({t for t, _c, _l in self.conventions})
 
+    @property
+    def autres(self) -> int:
+        """The conventions concerned not listed."""
+        return self.nombre_de_conventions - len(self.conventions)
 
-def constats_par_regle(conventions, annee: int, aujourdhui=None) -> list[ConstatsDUneRegle]:
+
+EXEMPLES = 10  # conventions named per rule on the page; the downloads name them all
+
+
+def constats_par_regle(
+    conventions, annee: int, aujourdhui=None, exemples: int | None = EXEMPLES
+) -> list[ConstatsDUneRegle]:
     """Every rule's constats of the year on these conventions, by rule and severity, erreurs
-    first, with the conventions (and their territoires) concerned."""
-    constats = controler(conventions, annee=annee, aujourdhui=aujourdhui)
-    concernees = {c.convention_id for c in constats}
+    first, with the conventions (and their territoires) concerned, the first ``exemples`` of
+    them (all with None).
+
+    Read from the stored constats (``enregistres``: the checks run only for the conventions
+    written since), counted by the database, and the calendar's of today: a fixed number of
+    queries whatever the number of conventions."""
+    enregistres.a_jour(conventions)
+    lignes = ConstatEnregistre.objects.filter(
+        Q(annee_debut__isnull=True) | Q(annee_debut__lte=annee, annee_fin__gte=annee),
+        convention__in=conventions.order_by().values("pk"),
+    )
+    groupes: dict[tuple, dict] = {}
+
+    def groupe(code, severite):
+        return groupes.setdefault(
+            (str(code), str(severite)), {"nombre": 0, "conventions": {}, "territoires": set()}
+        )
+
+    for code, severite, nombre in (
+        lignes.values("code", "severite")
+        .annotate(n=Count("pk"))
+        .values_list("code", "severite", "n")
+    ):
+        groupe(code, severite)["nombre"] = nombre
+    concernees = lignes.values_list(
+        "code",
+        "severite",
+        "convention__territoire__nom",
+        "convention__intitule",
+        "convention__slug",
+    ).distinct()
+    for code, severite, territoire, intitule, slug in concernees.order_by(
+        "code", "severite", "convention__territoire__nom", "convention__intitule"
+    ):
+        cible = groupe(code, severite)
+        cible["conventions"][slug] = (territoire, intitule)
+        cible["territoires"].add(territoire)
+    calendrier = [c for c in echeances(conventions, aujourdhui=aujourdhui) if c.couvre(annee)]
     noms = {
         pk: (territoire, intitule, slug)
         for pk, territoire, intitule, slug in Convention.objects.filter(
-            pk__in=concernees
+            pk__in={c.convention_id for c in calendrier}
         ).values_list("pk", "territoire__nom", "intitule", "slug")
     }
-    groupes: dict[tuple, dict] = {}
-    for constat in constats:
-        groupe = groupes.setdefault((constat.code, constat.severite), {"nombre": 0, "pk": set()})
-        groupe["nombre"] += 1
-        if constat.convention_id in noms:
-            groupe["pk"].add(constat.convention_id)
+    for constat in calendrier:
+        cible = groupe(constat.code, constat.severite)
+        cible["nombre"] += 1
+        territoire, intitule, slug = noms[constat.convention_id]
+        cible["conventions"][slug] = (territoire, intitule)
+        cible["territoires"].add(territoire)
     regles = dict(Regle.choices)
-    resultat = [
-        ConstatsDUneRegle(
-            code=str(code),
-            regle=regles[code],
-            severite=str(severite),
-            nombre=groupe["nombre"],
-            conventions=sorted(
-                (noms[pk][0], noms[pk][1], reverse("conventions:detail", args=[noms[pk][2]]))
-                for pk in groupe["pk"]
-            ),
+    resultat = []
+    for (code, severite), g in groupes.items():
+        concernes = sorted(
+            (territoire, intitule, reverse("conventions:detail", args=[slug]))
+            for slug, (territoire, intitule) in g["conventions"].items()
         )
-        for (code, severite), groupe in groupes.items()
-    ]
+        resultat.append(
+            ConstatsDUneRegle(
+                code=code,
+                regle=regles[code],
+                severite=severite,
+                nombre=g["nombre"],
+                conventions=concernes if exemples is None else concernes[:exemples],
+                nombre_de_conventions=len(concernes),
+                nombre_de_territoires=len(g["territoires"]),
+            )
+        )
     return sorted(resultat, key=lambda g: (ORDRE_SEVERITE[g.severite], -g.nombre, g.code))

@@ -40,9 +40,9 @@ def test_le_banc_rapide(tmp_path):
     ]:
         assert section in texte
     # Every page: the same number of queries at both sizes, and a verdict for each goal.
-    assert texte.count("même nombre de requêtes aux deux tailles |") == 4 + 1  # 1: the PDF
+    assert texte.count("même nombre de requêtes aux deux tailles |") == 5 + 1  # 1: the PDF
     assert "requêtes aux deux tailles | 0 et 0" not in texte
-    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 21 + 6  # 6: uploads
+    assert len(re.findall(r"\| (atteint|\*\*non atteint\*\*) \|", texte)) == 24 + 6  # 6: uploads
     assert "Rapport d'exécution en PDF : même nombre de requêtes aux deux tailles |" in texte
     # The export: the application by HTTP and to a file, and the three references, each with
     # its time, its ratio to openpyxl with lxml and its memory as the system sees it (RSS).

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from commun.ecritures import RequetesSuivies
+
 MONTANT = {"max_digits": 14, "decimal_places": 2}
 ZERO = Value(Decimal("0.00"), output_field=models.DecimalField(**MONTANT))
 
@@ -32,7 +34,7 @@ def somme(champ: str, filtre: Q | None = None):
     return Coalesce(Sum(champ, filter=filtre), ZERO, output_field=models.DecimalField(**MONTANT))
 
 
-class ParCleNaturelle(models.Manager):
+class ParCleNaturelle(models.Manager.from_queryset(RequetesSuivies)):
     """Finds an object from its natural key, as ``loaddata`` and the yearly loader do.
 
     The model lists in ``cle_naturelle`` the lookup path of each element its ``natural_key()``

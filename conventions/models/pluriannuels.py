@@ -4,12 +4,14 @@ from decimal import Decimal
 
 from django.db import models
 
+from commun.ecritures import RequetesSuivies
+
 from .communs import MONTANT, ParCleNaturelle, montant_positif, somme
 from .conventions import Convention
 from .territoires import Financeur
 
 
-class EngagementPluriannuelQuerySet(models.QuerySet):
+class EngagementPluriannuelQuerySet(RequetesSuivies):
     def avec_total_tranches(self):
         return self.annotate(somme_tranches=somme("tranches__montant"))
 

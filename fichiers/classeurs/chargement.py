@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from commun.ecritures import signaler_en_bloc
 from commun.evenements import evenement
 from commun.formats import euros
 from commun.historique import historiser_en_bloc
@@ -191,6 +192,8 @@ def _mettre_a_jour(objets: list, champs: list[str], *, version_lue: bool = False
                 valeurs,
             )
             ecrits += curseur.rowcount
+    # Around the ORM: tell what the rows feed (the stored constats) as the bulk paths do.
+    signaler_en_bloc(modele, modele._base_manager.filter(pk__in=[objet.pk for objet in objets]))
     return ecrits
 
 

@@ -166,6 +166,6 @@ def _export(format_, table, conventions, annee):
                 ", ".join(g.territoires),
                 " ; ".join(intitule for _t, intitule, _l in g.conventions),
             ]
-            for g in lecture.constats_par_regle(conventions, annee)
+            for g in lecture.constats_par_regle(conventions, annee, exemples=None)
         ]
     return reponse_export(format_, nom, entetes, donnees, genres)

@@ -9,8 +9,9 @@ from bilans import cycle
 from commun.telechargements import reponse_export
 from comptes.acces import conventions_de, cote_de, territoires_de
 from comptes.droits import peut_exporter
-from controles.constats import Resume
-from controles.services import controler, echeances
+from controles.constats import Resume, trier
+from controles.enregistres import constats_enregistres, erreurs_a_traiter
+from controles.services import echeances
 from conventions.models import Convention, TableauEngagements
 from conventions.selectors.periodes import (
     conventions_sans_tableau_en_vigueur,
@@ -37,15 +38,22 @@ def tableau_de_bord(request):
     format_ = export_demande(request)
     RequestConfig(request, paginate=False if format_ else {"per_page": 25}).configure(table)
     lignes = table.rows if format_ else table.paginated_rows
-    # The checks run on the conventions of the rows shown, not on every convention.
+    filtrees = filtre.conventions(conventions)
+    echeances_du_jour = echeances(filtrees)
+    # The constats of the conventions of the rows shown, not of every convention: stored, and
+    # the calendar's of today.
     affichees = {ligne.record.convention_id for ligne in lignes}
-    constats = controler(Convention.objects.filter(pk__in=affichees))
+    constats = trier(
+        [
+            *constats_enregistres(Convention.objects.filter(pk__in=affichees)),
+            *(c for c in echeances_du_jour if c.convention_id in affichees),
+        ]
+    )
     table.montrer_les_constats(constats, [ligne.record for ligne in lignes])
     if format_:
         donnees = list(table.as_values())
         genres = table.genres_exportes()
         return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:], genres)
-    filtrees = filtre.conventions(conventions)
     sans_tableau = conventions_sans_tableau_en_vigueur(filtrees)
     return render(
         request,
@@ -57,10 +65,8 @@ def tableau_de_bord(request):
                 "bilans": cycle.a_traiter(request.user, filtrees),
                 "cote": cote_de(request.user),
                 # A validated bilan's constats stay on its page, not here (``cycle``).
-                "echeances": cycle.encore_a_traiter(echeances(filtrees)),
-                "erreurs": cycle.encore_a_traiter(
-                    [c for c in constats if c.severite == "erreur" and c.code != "calendrier"]
-                ),
+                "echeances": cycle.encore_a_traiter(echeances_du_jour),
+                "erreurs": erreurs_a_traiter(constats),
                 "sans_version_en_vigueur": periodes_sans_version_en_vigueur(filtrees),
                 "tranches_a_repartir": [
                     engagement

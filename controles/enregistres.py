@@ -1,0 +1,213 @@
+"""The stored constats of each convention: kept exact on every write, read by the pages that
+list constats across many conventions (the dashboard, the synthesis).
+
+- **Which writes count**: ``CHEMINS`` names, for every model the checks read (``donnees``), the
+  way from its rows to the conventions whose constats they change. Every write of such a row,
+  whatever the door (page, admin, import, yearly loader, command, ``loaddata``, a cascade),
+  bumps those conventions' generation in its own transaction: ``save()`` and ``delete()`` by
+  Django's signals, the bulk paths by ``commun.ecritures.ecriture_en_bloc``.
+- **When they are recomputed**: on read. ``a_jour()`` finds the conventions whose stored
+  constats are of an older generation (or were never computed), runs the checks on those only
+  and stores their answer for the generation it read first; a write that lands meanwhile
+  leaves them out of date, to be recomputed by the next read.
+- **What is stored**: the rules that do not read today's date. The calendar's constats change
+  with the date alone; ``services.echeances`` computes them on each request from a few columns.
+"""
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from bilans import cycle
+from bilans.models import Bilan, Indicateur, Mesure, RapportAction
+from commun.ecritures import ecriture_en_bloc
+from conventions.models import (
+    Action,
+    Convention,
+    Deliberation,
+    Engagement,
+    EngagementPluriannuel,
+    Financeur,
+    MembreSeance,
+    MontantDelibere,
+    Seance,
+    TableauEngagements,
+    Territoire,
+    TotalImprime,
+    Tranche,
+)
+
+from .constats import Severite, trier
+from .models import ConstatEnregistre, EtatDesConstats
+from .regles import REGLES
+from .services import controler
+
+# From a row of each model the checks read to the conventions whose constats it changes. A
+# séance's constats belong to the first convention of its délibérations: a délibération changes
+# those of every convention that has one in its séance.
+CHEMINS = {
+    Convention: ["pk"],
+    Territoire: ["conventions"],
+    Financeur: [
+        "engagements__tableau__convention",
+        "totalimprime__tableau__convention",
+        "engagementpluriannuel__convention",
+        "montantdelibere__deliberation__convention",
+    ],
+    TableauEngagements: ["convention"],
+    Engagement: ["tableau__convention"],
+    TotalImprime: ["tableau__convention"],
+    Action: ["convention"],
+    EngagementPluriannuel: ["convention"],
+    Tranche: ["engagement__convention"],
+    Seance: ["deliberations__convention"],
+    MembreSeance: ["seance__deliberations__convention"],
+    Deliberation: ["convention", "seance__deliberations__convention"],
+    MontantDelibere: [
+        "deliberation__convention",
+        "deliberation__seance__deliberations__convention",
+    ],
+    Bilan: ["convention"],
+    RapportAction: ["bilan__convention"],
+    Indicateur: ["action__convention"],
+    Mesure: ["bilan__convention", "indicateur__action__convention"],
+}
+
+# The rules whose answer depends on the data only.
+REGLES_ENREGISTREES = [r.code for r in REGLES if not r.datee]
+LOT = 200  # conventions recomputed at a time (bounded memory and query parameters)
+
+
+def marquer(modele, requete) -> None:
+    """The rows of ``requete`` (of ``modele``) are written: their conventions' stored constats
+    are out of date. One ``UPDATE``, in the writer's transaction."""
+    lignes = requete.order_by().values("pk")
+    concernees = Q()
+    for chemin in CHEMINS[modele]:
+        concernees |= Q(
+            convention__in=modele._base_manager.filter(pk__in=lignes)
+            .filter(**{f"{chemin}__isnull": False})
+            .values(chemin)
+        )
+    EtatDesConstats.objects.filter(concernees).update(generation=F("generation") + 1)
+
+
+def _une_ligne(instance):
+    return type(instance)._base_manager.filter(pk=instance.pk)
+
+
+def _avant_l_enregistrement(sender, instance, **_):
+    if instance.pk is not None:  # the row as it was: it may move to another convention
+        marquer(sender, _une_ligne(instance))
+
+
+def _apres_l_enregistrement(sender, instance, **_):
+    marquer(sender, _une_ligne(instance))
+
+
+def _avant_la_suppression(sender, instance, **_):
+    marquer(sender, _une_ligne(instance))
+
+
+def _en_bloc(sender, requete, **_):
+    if sender in CHEMINS:
+        marquer(sender, requete)
+
+
+def ecouter() -> None:
+    """Connect the writes of every model the checks read (``ControlesConfig.ready``)."""
+    for modele in CHEMINS:
+        pre_save.connect(_avant_l_enregistrement, sender=modele, dispatch_uid=f"constats-{modele}")
+        post_save.connect(_apres_l_enregistrement, sender=modele, dispatch_uid=f"constats+{modele}")
+        pre_delete.connect(_avant_la_suppression, sender=modele, dispatch_uid=f"constats-{modele}")
+    ecriture_en_bloc.connect(_en_bloc, dispatch_uid="constats-en-bloc")
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def perimees(conventions) -> list[int]:
+    """The conventions among ``conventions`` whose stored constats are out of date."""
+    a_jour = EtatDesConstats.objects.filter(calcule_pour=F("generation")).values("convention")
+    return list(conventions.order_by().exclude(pk__in=a_jour).values_list("pk", flat=True))
+
+
+def a_jour(conventions) -> None:
+    """Recompute the stored constats of those of ``conventions`` that are out of date."""
+    pks = perimees(conventions)
+    for debut in range(0, len(pks), LOT):
+        recalculer(pks[debut : debut + LOT])
+
+
+def recalculer(pks: list[int]) -> None:
+    """Run the checks on these conventions and store their constats, for the generation of
+    their data read before the checks read the data."""
+    EtatDesConstats.objects.bulk_create(
+        [EtatDesConstats(convention_id=pk) for pk in pks], ignore_conflicts=True
+    )
+    generations = dict(
+        EtatDesConstats.objects.filter(convention__in=pks).values_list("convention", "generation")
+    )
+    constats = controler(Convention.objects.filter(pk__in=pks), regles=REGLES_ENREGISTREES)
+    a_traiter = {id(c) for c in cycle.encore_a_traiter(constats)}
+    lignes = [
+        ConstatEnregistre(
+            convention_id=c.convention_id,
+            code=c.code,
+            severite=c.severite,
+            message=c.message,
+            type_objet=str(c.type_objet),
+            libelle_objet=str(c.objet),
+            lien=c.lien or "",
+            annee_debut=c.annees[0] if c.annees else None,
+            annee_fin=c.annees[1] if c.annees else None,
+            a_traiter=id(c) in a_traiter,
+            rang=rang,
+        )
+        for rang, c in enumerate(constats)
+        if c.convention_id in generations
+    ]
+    with transaction.atomic():
+        # One recomputation of a convention at a time: the second one's deletion sees the rows
+        # the first one stored.
+        list(
+            EtatDesConstats.objects.select_for_update()
+            .filter(convention__in=pks)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        ConstatEnregistre.objects.filter(convention__in=pks).delete()
+        ConstatEnregistre.objects.bulk_create(lignes)
+        EtatDesConstats.objects.filter(convention__in=pks).update(
+            calcule_pour=Case(
+                *(
+                    When(convention=pk, generation=generation, then=Value(generation))
+                    for pk, generation in generations.items()
+                ),
+                default=F("calcule_pour"),
+                output_field=EtatDesConstats._meta.get_field("calcule_pour"),
+            ),
+            calcule_le=timezone.now(),
+        )
+
+
+def constats_enregistres(conventions, *, annee: int | None = None) -> list[ConstatEnregistre]:
+    """The stored constats of ``conventions`` (brought up to date first), of ``annee`` if
+    given, in the order of ``constats.trier``."""
+    a_jour(conventions)
+    lignes = ConstatEnregistre.objects.filter(convention__in=conventions.order_by().values("pk"))
+    if annee is not None:
+        lignes = lignes.filter(
+            Q(annee_debut__isnull=True) | Q(annee_debut__lte=annee, annee_fin__gte=annee)
+        )
+    return trier(lignes)
+
+
+def erreurs_a_traiter(constats) -> list:
+    """The erreurs « À traiter » lists, the calendar's aside (listed as due dates)."""
+    return [
+        c
+        for c in constats
+        if c.severite == Severite.ERREUR and c.code != "calendrier" and c.a_traiter
+    ]

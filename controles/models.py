@@ -1,0 +1,76 @@
+"""The constats of each convention, stored so that the dashboard and the synthesis read them
+instead of running the checks on every request (issue 29: flat at national size).
+
+Only the rules that do not read today's date are stored (``controles.enregistres``): the
+calendar, which does, runs on each request from a few columns (``services.echeances``). Whether
+a convention's stored constats are still the checks' answer is a number, not a date: every write
+of what the checks read bumps ``generation`` in the same transaction, and the constats are
+stored for the generation they were computed from (``calcule_pour``)."""
+
+from django.db import models
+
+from conventions.models import Convention
+
+from .constats import Regle, Severite, SurDesAnnees
+
+
+class EtatDesConstats(models.Model):
+    convention = models.OneToOneField(
+        Convention,
+        verbose_name="convention",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="etat_des_constats",
+    )
+    # Bumped by every write of what the checks read (``enregistres.marquer``).
+    generation = models.PositiveBigIntegerField("génération des données", default=1)
+    # The generation the stored constats were computed from; 0: never computed.
+    calcule_pour = models.PositiveBigIntegerField("constats calculés pour", default=0)
+    calcule_le = models.DateTimeField("calculés le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "état des constats"
+        verbose_name_plural = "états des constats"
+
+    def __str__(self):
+        return f"Constats de {self.convention_id} : {self.calcule_pour}/{self.generation}"
+
+
+class ConstatEnregistre(SurDesAnnees, models.Model):
+    """A constat as the pages list it: its rule, severity, sentence, what it concerns (in
+    words and as a link) and its years."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField("règle", max_length=20, choices=Regle)
+    severite = models.CharField("sévérité", max_length=20, choices=Severite)
+    message = models.TextField("constat")
+    type_objet = models.CharField("type d'objet", max_length=100)
+    libelle_objet = models.TextField("objet")
+    lien = models.CharField("lien", max_length=300, blank=True)
+    annee_debut = models.PositiveSmallIntegerField("première année", null=True, blank=True)
+    annee_fin = models.PositiveSmallIntegerField("dernière année", null=True, blank=True)
+    # False for the constats of a validated bilan: its cycle is over (``bilans.cycle``).
+    a_traiter = models.BooleanField("à traiter", default=True)
+    rang = models.PositiveIntegerField("rang")  # the order of ``constats.trier``
+
+    class Meta:
+        verbose_name = "constat enregistré"
+        verbose_name_plural = "constats enregistrés"
+        ordering = ["rang"]
+        indexes = [models.Index(fields=["convention", "rang"])]
+
+    def __str__(self):
+        return self.message
+
+    # What the pages read of a ``Constat``.
+    @property
+    def objet(self) -> str:
+        return self.libelle_objet
+
+    @property
+    def annees(self) -> tuple[int, int] | None:
+        if self.annee_debut is None:
+            return None
+        return (self.annee_debut, self.annee_fin)
