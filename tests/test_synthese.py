@@ -25,8 +25,8 @@ def test_engage_et_realise_a_la_taille_de_dijon(documents):
     conventions = Convention.objects.all()
     assert synthese.annees_disponibles(conventions) == [2023, 2020, 2015]
     lignes, total = synthese.engagements_par_dispositif(conventions, 2023)
-    assert [ligne.cle for ligne in lignes] == ["calpa"]
-    calpa = lignes[0]
+    assert [ligne.cle for ligne in lignes] == ["calpa", "tznr"]
+    calpa, tznr = lignes
     # CALPA 2023, tableau en vigueur: 347 000 € from the État, as much from Dijon Métropole;
     # the bilan 2023: 347 000 € received from the État, 879 505 € spent by the métropole.
     assert (calpa.engage_etat, calpa.engage_collectivite) == (347000, 347000)
@@ -35,15 +35,27 @@ def test_engage_et_realise_a_la_taille_de_dijon(documents):
     assert calpa.taux_collectivite == Decimal("2.5346")
     assert (calpa.precedent_etat, calpa.precedent_collectivite) == (0, 0)  # nothing in 2022
     assert calpa.evolution_etat is None
-    # The total is the database's sum, equal to its lines' here (one dispositif).
-    assert (total.engage_etat, total.realise_collectivite) == (347000, 879505)
+    # The Territoire zéro non recours has no tableau: its 2023 tranche of the 515 000 € engaged
+    # by the État over 2023-2025 is its engaged amount of the year.
+    assert (tznr.engage_etat, tznr.engage_collectivite) == (171667, 0)
+    assert tznr.dont_tranches_etat == 171667 and calpa.dont_tranches_etat == 0
+    assert (tznr.realise_etat, tznr.taux_etat) == (0, 0)  # no bilan 2023 recorded
+    # The total is the database's sum, equal to its lines'.
+    assert (total.engage_etat, total.realise_collectivite) == (518667, 879505)
+    assert total.engage_etat == sum(ligne.engage_etat for ligne in lignes)
+    assert total.engage_collectivite == sum(ligne.engage_collectivite for ligne in lignes)
+    assert total.realise_etat == sum(ligne.realise_etat for ligne in lignes)
 
 
 def test_filtre_par_dispositif(documents):
-    tznr = Convention.objects.filter(dispositif="tznr")
-    lignes, total = synthese.engagements_par_dispositif(tznr, 2023)
+    contrat = Convention.objects.filter(dispositif="contrat_de_ville")
+    lignes, total = synthese.engagements_par_dispositif(contrat, 2023)
     assert lignes == []
     assert (total.engage_etat, total.realise_etat) == (0, 0)
+    tznr = Convention.objects.filter(dispositif="tznr")
+    lignes, total = synthese.engagements_par_dispositif(tznr, 2023)
+    assert [ligne.cle for ligne in lignes] == ["tznr"]
+    assert (total.engage_etat, total.dont_tranches_etat) == (171667, 171667)
 
 
 def test_bilans_de_l_annee(documents):
@@ -133,7 +145,8 @@ def test_telechargements_types(documents, client_admin):
     assert calpa[1].value == 347000 and "€" in calpa[1].number_format
     assert calpa[4].value == 879505
     assert calpa[5].value == 1 and calpa[5].number_format == "0.00%"  # taux État: 100 %
-    assert feuille[3][0].value == "Total" and feuille[3][1].value == 347000
+    assert feuille[3][0].value == "Territoire zéro non recours" and feuille[3][1].value == 171667
+    assert feuille[4][0].value == "Total" and feuille[4][1].value == 518667
 
     reponse = client_admin.get(URL + "?annee=2023&table=bilans&export=xlsx")
     feuille = load_workbook(io.BytesIO(reponse.content)).active
