@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from bilans.models import Bilan
 from commun.formats import euros
 from comptes import roles
-from controles import synthese
-from conventions.models import Convention, Territoire
-from tests.conventions.factories import convention_complete
+from controles import repartition, synthese
+from conventions.models import Convention, EngagementPluriannuel, Financeur, Territoire, Tranche
+from tests.conventions.factories import ConventionFactory, convention_complete
 
 URL = "/synthese/"
 AUJOURDHUI = date(2026, 12, 6)
@@ -170,21 +170,52 @@ def requetes(client, url) -> int:
     return len(capture)
 
 
+def _convention_placee(nb_actions, departement, tranche=False):
+    """A convention in a territoire of ``departement``; with ``tranche``, a multi-year one
+    without tableau, counted through its tranche 2023."""
+    convention = convention_complete(nb_actions)
+    convention.territoire.departement_id = departement
+    convention.territoire.save()
+    if tranche:
+        sans_tableau = ConventionFactory(territoire=convention.territoire, dispositif="tznr")
+        engagement = EngagementPluriannuel.objects.create(
+            convention=sans_tableau,
+            financeur=Financeur.objects.get(slug="etat"),
+            montant_total=Decimal("3000"),
+            annee_debut=2023,
+            annee_fin=2025,
+        )
+        Tranche.objects.create(engagement=engagement, annee=2023, montant=Decimal("1000"))
+    return convention
+
+
 def test_requetes_independantes_de_la_taille(client_de):
+    """Filters, engaged and realised, axes, départements and their map, bilans, constats: the
+    same number of queries for 3 conventions in 2 départements as for 16 in 8."""
     client = client_de(roles.ADMINISTRATEUR)
-    for _ in range(2):
-        convention_complete(2)
+    _convention_placee(2, "21")
+    _convention_placee(2, "70", tranche=True)
     requetes(client, URL)  # warms the caches
     avant = requetes(client, URL)
-    for _ in range(6):
-        convention = convention_complete(5)
+    assert 'id="carte-titre"' in client.get(URL).content.decode()
+    for numero, departement in enumerate(["01", "2A", "33", "59", "69", "971"]):
+        convention = _convention_placee(5, departement, tranche=numero % 2 == 0)
         Bilan.objects.create(
             convention=convention, annee=2023, financement_etat_recu=Decimal("100.00")
         )
     apres = requetes(client, URL)
-    assert Convention.objects.count() == 8
+    assert Convention.objects.count() == 12
     assert apres == avant, f"{avant} requêtes puis {apres}"
+    assert requetes(client, URL + "?region=84") == avant
     lignes, total = synthese.engagements_par_dispositif(Convention.objects.all(), 2023)
-    # 2 × 2 × 1 000 € + 6 × 5 × 1 000 € from the État; 6 × 100 € received.
-    assert (total.engage_etat, total.realise_etat) == (34000, 600)
+    # 2 × 2 × 1 000 € + 6 × 5 × 1 000 € from the tableaux, 4 tranches of 1 000 €; 6 × 100 €
+    # received.
+    assert (total.engage_etat, total.realise_etat) == (38000, 600)
+    assert total.dont_tranches_etat == 4000
     assert sum(ligne.engage_etat for ligne in lignes) == total.engage_etat
+    axes = repartition.engage_par_axe(Convention.objects.all(), 2023)
+    assert sum(a.engage_etat for a in axes) == total.engage_etat
+    departements = repartition.engage_par_departement(Convention.objects.all(), 2023)
+    assert len(departements) == 8
+    assert sum(d.engage_etat for d in departements) == total.engage_etat
+    assert sum(d.engage_collectivite for d in departements) == total.engage_collectivite

@@ -81,9 +81,8 @@ class DepartementManager(models.Manager):
         trouve = par_forme.get(forme_simple(brut))
         if trouve is not None:
             return trouve
-        noms = {d.nom: d for d in connus}
-        proches = get_close_matches(brut, list(noms), n=1, cutoff=0.6)
-        conseil = f" (vouliez-vous écrire « {proches[0]} » ?)" if proches else ""
+        proches = get_close_matches(forme_simple(brut), list(par_forme), n=1, cutoff=0.6)
+        conseil = f" (vouliez-vous écrire « {par_forme[proches[0]].nom} » ?)" if proches else ""
         raise DepartementInconnu(
             f"département « {brut} » inconnu du Code officiel géographique{conseil} : écrivez "
             "son code (« 21 », « 2A », « 971 ») ou son nom (« Côte-d'Or »)"
