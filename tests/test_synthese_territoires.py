@@ -254,3 +254,10 @@ def test_telechargements_par_axe_et_par_departement(avec_la_haute_saone, client_
         "Bourgogne-Franche-Comté",
         270000,
     ]
+
+
+def test_la_page_dit_comment_l_annee_est_comptee(documents, client_admin):
+    page = client_admin.get(URL + "?annee=2023").content.decode()
+    assert "une convention sans tableau de l'année compte les tranches" in page
+    assert "Dont tranches 2023 d'engagements pluriannuels : 171\u202f667\u00a0€ de l'État" in page
+    assert "Engagé 2023 par axe" in page and "Engagements pluriannuels (tranches" in page
