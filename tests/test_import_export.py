@@ -581,6 +581,7 @@ def test_le_departement_d_un_territoire_par_son_code_ou_son_nom(dijon, client_ad
         "(vouliez-vous écrire « Haute-Saône » ?)"
     ) in page
     exporte = lignes_xlsx(exporter(client_admin, Territoire, "xlsx").content)
-    assert exporte[0][3] == "département" and ["Côte-d'Or", "Haute-Saône"] == sorted(
-        ligne[3] for ligne in exporte[1:]
-    )
+    assert exporte[0][3] == "département" and sorted(ligne[3] for ligne in exporte[1:]) == [
+        "Côte-d'Or",
+        "Haute-Saône",
+    ]
