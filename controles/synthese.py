@@ -6,8 +6,9 @@ summed by the database (``somme``). The caller passes the conventions the user r
 (``comptes.acces.conventions_de``), already filtered: nothing here widens them.
 
 - Engaged: the lines of the tableaux en vigueur of the year (a tableau of that single year, as
-  ``Engagement.objects.pour_convention_annee``), État and collectivités by their financeur's
-  catégorie.
+  ``Engagement.objects.pour_convention_annee``), or, for a convention without one, the year's
+  tranches of its engagements pluriannuels (``engage.py``); État and collectivités by their
+  financeur's catégorie.
 - Realised: what the year's bilans record, « financement de l'État reçu » and « dépenses
   engagées par la collectivité », whatever the bilan's status (a bilan without figures adds 0).
 """
@@ -21,27 +22,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bilans.models import Bilan
-from conventions.models import Convention, Engagement, TableauEngagements, somme
+from conventions.models import Convention, TableauEngagements, somme
 
-from . import enregistres
+from . import engage, enregistres
 from .constats import ORDRE_SEVERITE, Regle, Severite
 from .models import ConstatEnregistre
 from .services import echeances
 
-ETAT = Q(financeur__categorie="etat")
-COLLECTIVITE = Q(financeur__categorie="collectivite")
 LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
 
 
 def annees_disponibles(conventions) -> list[int]:
-    """The years of the tableaux en vigueur of a single year, newest first."""
-    return list(
+    """The years of the tableaux en vigueur of a single year and of the tranches of engagements
+    pluriannuels, newest first."""
+    tableaux = (
         TableauEngagements.objects.en_vigueur()
         .filter(convention__in=conventions, annee_debut=F("annee_fin"))
-        .order_by("-annee_debut")
         .values_list("annee_debut", flat=True)
         .distinct()
     )
+    return sorted(set(tableaux) | engage.annees_des_tranches(conventions), reverse=True)
 
 
 def taux(realise: Decimal, engage: Decimal) -> Decimal | None:
@@ -64,6 +64,9 @@ class Totaux:
     # The year before, for the year over year.
     precedent_etat: Decimal = Decimal("0.00")
     precedent_collectivite: Decimal = Decimal("0.00")
+    # Of the engaged amounts, the tranches of engagements pluriannuels (``engage.py``).
+    dont_tranches_etat: Decimal = Decimal("0.00")
+    dont_tranches_collectivite: Decimal = Decimal("0.00")
 
     @property
     def taux_etat(self):
@@ -91,22 +94,6 @@ class Totaux:
         ).quantize(Decimal("0.0001"))
 
 
-def _engage(conventions, annees, par):
-    """Rows ``{annee, [par], etat, collectivite}`` of the tableaux en vigueur of ``annees``."""
-    champs = ["tableau__annee_debut", *([par] if par else [])]
-    return (
-        Engagement.objects.filter(
-            tableau__en_vigueur=True,
-            tableau__annee_debut__in=annees,
-            tableau__annee_fin=F("tableau__annee_debut"),
-            tableau__convention__in=conventions,
-        )
-        .values(*champs)
-        .annotate(etat=somme("montant", ETAT), collectivite=somme("montant", COLLECTIVITE))
-        .order_by(*champs)
-    )
-
-
 def _realise(conventions, annee, par):
     champs = [par] if par else ["annee"]
     return (
@@ -118,9 +105,9 @@ def _realise(conventions, annee, par):
 
 
 def engagements_par_dispositif(conventions, annee: int) -> tuple[list[Totaux], Totaux]:
-    """The lines by dispositif and their total, for ``annee`` and the year before: four
-    grouped queries (engaged by dispositif, engaged in all, realised by dispositif and in all)."""
-    par = "tableau__convention__dispositif"
+    """The lines by dispositif and their total, for ``annee`` and the year before: six grouped
+    queries (engaged by dispositif and in all, each from the tableaux and the tranches;
+    realised by dispositif and in all)."""
     lignes: dict[str, Totaux] = {}
 
     def ligne(cle):
@@ -129,10 +116,12 @@ def engagements_par_dispositif(conventions, annee: int) -> tuple[list[Totaux], T
         return lignes[cle]
 
     total = Totaux("total", "Total")
-    for rang in _engage(conventions, [annee, annee - 1], par):
-        _poser(ligne(rang[par]), rang, rang["tableau__annee_debut"] == annee)
-    for rang in _engage(conventions, [annee, annee - 1], None):
-        _poser(total, rang, rang["tableau__annee_debut"] == annee)
+    for (de, dispositif), rang in engage.engage(
+        conventions, [annee, annee - 1], ("dispositif",)
+    ).items():
+        _poser(ligne(dispositif), rang, de == annee)
+    for (de,), rang in engage.engage(conventions, [annee, annee - 1]).items():
+        _poser(total, rang, de == annee)
     for rang in _realise(conventions, annee, "convention__dispositif"):
         cible = ligne(rang["convention__dispositif"])
         cible.realise_etat, cible.realise_collectivite = rang["etat"], rang["collectivite"]
@@ -145,6 +134,8 @@ def engagements_par_dispositif(conventions, annee: int) -> tuple[list[Totaux], T
 def _poser(cible: Totaux, rang: dict, de_l_annee: bool) -> None:
     if de_l_annee:
         cible.engage_etat, cible.engage_collectivite = rang["etat"], rang["collectivite"]
+        cible.dont_tranches_etat = rang["dont_tranches_etat"]
+        cible.dont_tranches_collectivite = rang["dont_tranches_collectivite"]
     else:
         cible.precedent_etat, cible.precedent_collectivite = rang["etat"], rang["collectivite"]
 

@@ -22,6 +22,7 @@ from conventions.models import (
     Axe,
     Convention,
     Deliberation,
+    Departement,
     Engagement,
     Financeur,
     Seance,
@@ -97,11 +98,14 @@ def generer(*, territoires: int, annees: int, graine: int = 1) -> Bilan_:
     caf, _ = Financeur.objects.get_or_create(
         slug="caf-generee", defaults={"nom": "CAF", "categorie": "caf", "ordre": 3}
     )
+    # Spread over the real départements (the COG's list), one after the other.
+    departements = list(Departement.objects.values_list("code", flat=True).order_by("code"))
     nouveaux_territoires = Territoire.objects.bulk_create(
         Territoire(
             slug=f"territoire-{numero:03d}",
             nom=f"Territoire n° {numero}",
             nature="departement" if numero % 6 else "metropole",
+            departement_id=departements[(numero - 1) % len(departements)] if departements else None,
         )
         for numero in range(1, territoires + 1)
     )

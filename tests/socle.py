@@ -45,6 +45,13 @@ def _tables():
         yield modele, meta.db_table, meta.pk.column
 
 
+def _litteral(valeur) -> str:
+    """A key as SQL text: a number, or a quoted code (a département's « 2A »)."""
+    if isinstance(valeur, int):
+        return str(valeur)
+    return "'" + str(valeur).replace("'", "''") + "'"
+
+
 def photographier(charger) -> int:
     """Run ``charger()`` once, keep a copy of every row it wrote, then remove those rows.
 
@@ -65,7 +72,7 @@ def photographier(charger) -> int:
             for modele, table, cle in _tables():
                 nombre, maximum = avant[table]
                 # The new rows of a table migrate already filled: keys past its largest one.
-                condition = f" WHERE {q(cle)} > {int(maximum)}" if nombre else ""
+                condition = f" WHERE {q(cle)} > {_litteral(maximum)}" if nombre else ""
                 curseur.execute(f"SELECT COUNT(*) FROM {q(table)}{condition}")
                 if not curseur.fetchone()[0]:
                     continue

@@ -70,3 +70,18 @@ def test_un_territoire_sur_dix_a_un_contrat_pluriannuel(db):
         c for c in controler(Convention.objects.filter(pk=contrat.pk)) if c.code == Regle.CALENDRIER
     ]
     assert {c.annees for c in en_retard} >= {(2021, 2021), (2022, 2022)}
+
+
+def test_les_territoires_generes_sont_dans_de_vrais_departements(db):
+    from conventions.models import Territoire
+
+    generer(territoires=4, annees=1, graine=2)
+    assert [
+        (t.slug, t.departement_id, t.departement.region.nom)
+        for t in Territoire.objects.select_related("departement__region").order_by("slug")
+    ] == [
+        ("territoire-001", "01", "Auvergne-Rhône-Alpes"),
+        ("territoire-002", "02", "Hauts-de-France"),
+        ("territoire-003", "03", "Auvergne-Rhône-Alpes"),
+        ("territoire-004", "04", "Provence-Alpes-Côte d'Azur"),
+    ]

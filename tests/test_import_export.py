@@ -559,3 +559,29 @@ def test_les_pages_d_import_et_d_export_n_ont_ni_style_ni_script_en_ligne(financ
         html = page.content.decode()
         assert not re.search(r"\sstyle=|\son[a-z]+=|<style|<script(?![^>]*\bsrc=)", html), html
     assert "css/admin-fichiers.css" in pages[0].content.decode()
+
+
+def test_le_departement_d_un_territoire_par_son_code_ou_son_nom(dijon, client_admin):
+    """The COG's list: « 70 » or « haute saone »; an unknown one refused with its line."""
+    entetes = ["identifiant", "nom", "nature", "département"]
+    contenu = en_csv(
+        [
+            entetes,
+            ["dijon-metropole", "Dijon Métropole", "métropole", "cote d'or"],
+            ["haute-saone", "Département de la Haute-Saône", "département", "70"],
+        ]
+    )
+    importer(client_admin, Territoire, contenu)
+    assert Territoire.objects.get(slug="haute-saone").departement.nom == "Haute-Saône"
+    assert Territoire.objects.get(slug="dijon-metropole").departement_id == "21"
+    faux = en_csv([entetes, ["haute-saone", "Haute-Saône", "département", "Haute-Saonne"]])
+    page = refus(previsualiser(client_admin, Territoire, faux))
+    assert (
+        "Ligne 2 : département : « Haute-Saonne » inconnu du Code officiel géographique "
+        "(vouliez-vous écrire « Haute-Saône » ?)"
+    ) in page
+    exporte = lignes_xlsx(exporter(client_admin, Territoire, "xlsx").content)
+    assert exporte[0][3] == "département" and sorted(ligne[3] for ligne in exporte[1:]) == [
+        "Côte-d'Or",
+        "Haute-Saône",
+    ]

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from bilans.models import Bilan
 from commun.formats import euros
 from comptes import roles
-from controles import synthese
-from conventions.models import Convention, Territoire
-from tests.conventions.factories import convention_complete
+from controles import repartition, synthese
+from conventions.models import Convention, EngagementPluriannuel, Financeur, Territoire, Tranche
+from tests.conventions.factories import ConventionFactory, convention_complete
 
 URL = "/synthese/"
 AUJOURDHUI = date(2026, 12, 6)
@@ -25,8 +25,8 @@ def test_engage_et_realise_a_la_taille_de_dijon(documents):
     conventions = Convention.objects.all()
     assert synthese.annees_disponibles(conventions) == [2023, 2020, 2015]
     lignes, total = synthese.engagements_par_dispositif(conventions, 2023)
-    assert [ligne.cle for ligne in lignes] == ["calpa"]
-    calpa = lignes[0]
+    assert [ligne.cle for ligne in lignes] == ["calpa", "tznr"]
+    calpa, tznr = lignes
     # CALPA 2023, tableau en vigueur: 347 000 € from the État, as much from Dijon Métropole;
     # the bilan 2023: 347 000 € received from the État, 879 505 € spent by the métropole.
     assert (calpa.engage_etat, calpa.engage_collectivite) == (347000, 347000)
@@ -35,15 +35,27 @@ def test_engage_et_realise_a_la_taille_de_dijon(documents):
     assert calpa.taux_collectivite == Decimal("2.5346")
     assert (calpa.precedent_etat, calpa.precedent_collectivite) == (0, 0)  # nothing in 2022
     assert calpa.evolution_etat is None
-    # The total is the database's sum, equal to its lines' here (one dispositif).
-    assert (total.engage_etat, total.realise_collectivite) == (347000, 879505)
+    # The Territoire zéro non recours has no tableau: its 2023 tranche of the 515 000 € engaged
+    # by the État over 2023-2025 is its engaged amount of the year.
+    assert (tznr.engage_etat, tznr.engage_collectivite) == (171667, 0)
+    assert tznr.dont_tranches_etat == 171667 and calpa.dont_tranches_etat == 0
+    assert (tznr.realise_etat, tznr.taux_etat) == (0, 0)  # no bilan 2023 recorded
+    # The total is the database's sum, equal to its lines'.
+    assert (total.engage_etat, total.realise_collectivite) == (518667, 879505)
+    assert total.engage_etat == sum(ligne.engage_etat for ligne in lignes)
+    assert total.engage_collectivite == sum(ligne.engage_collectivite for ligne in lignes)
+    assert total.realise_etat == sum(ligne.realise_etat for ligne in lignes)
 
 
 def test_filtre_par_dispositif(documents):
-    tznr = Convention.objects.filter(dispositif="tznr")
-    lignes, total = synthese.engagements_par_dispositif(tznr, 2023)
+    contrat = Convention.objects.filter(dispositif="contrat_de_ville")
+    lignes, total = synthese.engagements_par_dispositif(contrat, 2023)
     assert lignes == []
     assert (total.engage_etat, total.realise_etat) == (0, 0)
+    tznr = Convention.objects.filter(dispositif="tznr")
+    lignes, total = synthese.engagements_par_dispositif(tznr, 2023)
+    assert [ligne.cle for ligne in lignes] == ["tznr"]
+    assert (total.engage_etat, total.dont_tranches_etat) == (171667, 171667)
 
 
 def test_bilans_de_l_annee(documents):
@@ -133,7 +145,8 @@ def test_telechargements_types(documents, client_admin):
     assert calpa[1].value == 347000 and "€" in calpa[1].number_format
     assert calpa[4].value == 879505
     assert calpa[5].value == 1 and calpa[5].number_format == "0.00%"  # taux État: 100 %
-    assert feuille[3][0].value == "Total" and feuille[3][1].value == 347000
+    assert feuille[3][0].value == "Territoire zéro non recours" and feuille[3][1].value == 171667
+    assert feuille[4][0].value == "Total" and feuille[4][1].value == 518667
 
     reponse = client_admin.get(URL + "?annee=2023&table=bilans&export=xlsx")
     feuille = load_workbook(io.BytesIO(reponse.content)).active
@@ -157,22 +170,53 @@ def requetes(client, url) -> int:
     return len(capture)
 
 
+def _convention_placee(nb_actions, departement, tranche=False):
+    """A convention in a territoire of ``departement``; with ``tranche``, a multi-year one
+    without tableau, counted through its tranche 2023."""
+    convention = convention_complete(nb_actions)
+    convention.territoire.departement_id = departement
+    convention.territoire.save()
+    if tranche:
+        sans_tableau = ConventionFactory(territoire=convention.territoire, dispositif="tznr")
+        engagement = EngagementPluriannuel.objects.create(
+            convention=sans_tableau,
+            financeur=Financeur.objects.get(slug="etat"),
+            montant_total=Decimal("3000"),
+            annee_debut=2023,
+            annee_fin=2025,
+        )
+        Tranche.objects.create(engagement=engagement, annee=2023, montant=Decimal("1000"))
+    return convention
+
+
 def test_requetes_independantes_de_la_taille(client_de):
+    """Filters, engaged and realised, axes, départements and their map, bilans, constats: the
+    same number of queries for 3 conventions in 2 départements as for 16 in 8."""
     client = client_de(roles.ADMINISTRATEUR)
-    for _ in range(2):
-        convention_complete(2)
+    _convention_placee(2, "21")
+    _convention_placee(2, "70", tranche=True)
     requetes(client, URL)  # warms the caches
     avant = requetes(client, URL)
-    for _ in range(6):
-        convention = convention_complete(5)
+    assert 'id="carte-titre"' in client.get(URL).content.decode()
+    for numero, departement in enumerate(["01", "2A", "33", "59", "69", "971"]):
+        convention = _convention_placee(5, departement, tranche=numero % 2 == 0)
         Bilan.objects.create(
             convention=convention, annee=2023, financement_etat_recu=Decimal("100.00")
         )
     requetes(client, URL)  # recomputes the stored constats of the conventions written
     apres = requetes(client, URL)
-    assert Convention.objects.count() == 8
+    assert Convention.objects.count() == 12
     assert apres == avant, f"{avant} requêtes puis {apres}"
+    assert requetes(client, URL + "?region=84") == avant
     lignes, total = synthese.engagements_par_dispositif(Convention.objects.all(), 2023)
-    # 2 × 2 × 1 000 € + 6 × 5 × 1 000 € from the État; 6 × 100 € received.
-    assert (total.engage_etat, total.realise_etat) == (34000, 600)
+    # 2 × 2 × 1 000 € + 6 × 5 × 1 000 € from the tableaux, 4 tranches of 1 000 €; 6 × 100 €
+    # received.
+    assert (total.engage_etat, total.realise_etat) == (38000, 600)
+    assert total.dont_tranches_etat == 4000
     assert sum(ligne.engage_etat for ligne in lignes) == total.engage_etat
+    axes = repartition.engage_par_axe(Convention.objects.all(), 2023)
+    assert sum(a.engage_etat for a in axes) == total.engage_etat
+    departements = repartition.engage_par_departement(Convention.objects.all(), 2023)
+    assert len(departements) == 8
+    assert sum(d.engage_etat for d in departements) == total.engage_etat
+    assert sum(d.engage_collectivite for d in departements) == total.engage_collectivite

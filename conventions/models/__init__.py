@@ -12,6 +12,7 @@ importing ``conventions.models``.
 # The modules are imported in the order their models were declared in the former single module:
 # the app registry keeps that order, and ``dumpdata`` writes the models in it.
 from .communs import MONTANT, PLAFOND, ZERO, ParCleNaturelle, montant_positif, somme
+from .geographie import Departement, DepartementInconnu, Region
 from .territoires import Financeur, Territoire
 from .conventions import Avenant, Axe, Convention
 from .actions import Action
@@ -33,6 +34,8 @@ __all__ = [
     "Axe",
     "Convention",
     "Deliberation",
+    "Departement",
+    "DepartementInconnu",
     "Engagement",
     "EngagementPluriannuel",
     "EngagementPluriannuelQuerySet",
@@ -41,6 +44,7 @@ __all__ = [
     "MembreSeance",
     "MontantDelibere",
     "ParCleNaturelle",
+    "Region",
     "Seance",
     "TableauEngagements",
     "TableauEngagementsQuerySet",

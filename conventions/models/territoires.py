@@ -5,6 +5,7 @@ from django.db import models
 from commun.collation import en_francais
 
 from .communs import ParCleNaturelle
+from .geographie import Departement
 
 
 class Territoire(models.Model):
@@ -20,7 +21,16 @@ class Territoire(models.Model):
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     nom = models.CharField("nom", max_length=200)
     nature = models.CharField("nature", max_length=20, choices=Nature, default=Nature.METROPOLE)
-    departement = models.CharField("département", max_length=100, blank=True)
+    # The official list (COG): the synthesis groups and maps by it. A territoire may straddle
+    # none (a région's own convention); deleting a département from the list is refused.
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="territoires",
+    )
 
     objects = ParCleNaturelle()
 

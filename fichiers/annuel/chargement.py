@@ -16,13 +16,13 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from commun.evenements import evenement
-from conventions.models import Engagement, Financeur, TableauEngagements, Territoire
+from conventions.models import Departement, Engagement, Financeur, TableauEngagements, Territoire
 from conventions.verrou import prendre_la_version, tableaux_verrouilles, verrouiller_le_tableau
 from fichiers.annuel import cles
 from fichiers.annuel.fichier import FichierInvalide, ObjetLu, lire
 from fichiers.annuel.objets import DependDUnRefus, autre_en_vigueur, differe, territoire_de, valider
 from fichiers.annuel.rapport import RapportDeChargement, rapport_du_chargement
-from fichiers.annuel.valeurs import ValeurRefusee, champ_inconnu, convertir
+from fichiers.annuel.valeurs import ValeurRefusee, champ_inconnu, convertir, lire_departement
 
 journal = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class _Chargement:
         self.charges: list[tuple[str, object]] = []
         self.etats: list[tuple[str, int]] = []
         self.territoires = None
+        self.departements = None
         perimetre = None
         if utilisateur is not None:
             from comptes.acces import (
@@ -337,6 +338,9 @@ class _Chargement:
             if not champ.null:
                 raise ValeurRefusee("obligatoire : une clé est attendue, pas « null »")
             return None
+        if liee == "conventions.departement":  # the COG's list: a code or a name
+            self.departements = self.departements or list(Departement.objects.all())
+            return lire_departement(brut, self.departements)
         if liee not in cles.CLES:
             raise ValeurRefusee(
                 f"les {champ.related_model._meta.verbose_name_plural} ne se chargent pas"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from commun.montants import MontantRefuse, lire_montant
+from conventions.models import Departement, DepartementInconnu
 
 DATE_FRANCAISE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -50,6 +51,19 @@ def convertir(champ, brut):
             f"« {valeur} » n'est pas une valeur permise ; valeurs permises : {permis}"
         )
     return valeur
+
+
+def lire_departement(brut, connus):
+    """A territoire's département, by its official code (« 21 », « 2A ») or its name, among
+    ``connus`` (the COG's list, read once per file)."""
+    if isinstance(brut, list) and len(brut) == 1:
+        brut = brut[0]
+    if isinstance(brut, bool) or not isinstance(brut, str | int):
+        raise ValeurRefusee("un département s'écrit par son code (« 21 ») ou son nom")
+    try:
+        return Departement.objects.lire(brut, connus)
+    except DepartementInconnu as inconnu:
+        raise ValeurRefusee(str(inconnu)) from None
 
 
 def _decimal(champ, brut) -> Decimal:

@@ -17,6 +17,8 @@ from comptes.acces import territoires_de, voit_tous_les_territoires
 from conventions.models import (
     Action,
     Convention,
+    Departement,
+    DepartementInconnu,
     Engagement,
     Financeur,
     Territoire,
@@ -73,7 +75,7 @@ class TerritoireRessource(RessourceProtegee):
     identifiant = Field(attribute="slug", column_name="identifiant")
     nom = Field(attribute="nom", column_name="nom")
     nature = Field(attribute="get_nature_display", column_name="nature")
-    departement = Field(attribute="departement", column_name="département")
+    departement = Field(attribute="departement__nom", column_name="département")
 
     colonnes_obligatoires = ("identifiant", "nom")
 
@@ -87,6 +89,7 @@ class TerritoireRessource(RessourceProtegee):
         slugs = {texte(ligne.get("identifiant")) for ligne in lignes}
         self.existants = {t.slug: t for t in Territoire.objects.filter(slug__in=slugs)}
         self.miens = set(territoires_de(self.utilisateur).values_list("pk", flat=True))
+        self.departements = list(Departement.objects.all())
 
     def lire(self, ligne):
         erreurs = []
@@ -106,11 +109,21 @@ class TerritoireRessource(RessourceProtegee):
             valeurs["nature"] = self.cellule(
                 ligne, "nature", erreurs, lambda v: choix(v, Territoire.Nature.choices, "nature")
             )
-        if "département" in ligne:
-            valeurs["departement"] = texte(ligne.get("département"))
+        if "département" in ligne:  # the COG's code or name; blank: none
+            valeurs["departement"] = self.cellule(
+                ligne, "département", erreurs, self.lire_departement
+            )
         if erreurs:
             raise LigneRefusee(erreurs)
         return valeurs, existant
+
+    def lire_departement(self, valeur):
+        if not texte(valeur):
+            return None
+        try:
+            return Departement.objects.lire(texte(valeur), self.departements)
+        except DepartementInconnu as inconnu:
+            raise ValueError(str(inconnu).removeprefix("département ")) from None
 
     def cle(self, valeurs):
         return (valeurs["slug"],)

@@ -37,7 +37,8 @@ from pages.administration.listes import ImportExportProtege
 class TerritoireAdmin(ImportExportProtege, TerritoireAdminMixin, admin.ModelAdmin):
     resource_classes = [TerritoireRessource]
     list_display = ["nom", "nature", "departement", "slug"]
-    list_filter = ["nature"]
+    list_filter = ["nature", "departement__region"]
+    list_select_related = ["departement"]
     search_fields = ["nom", "slug"]
     prepopulated_fields = {"slug": ["nom"]}
 

@@ -1,21 +1,24 @@
 """« Synthèse »: a year across the territoires the user reaches (every territoire for the État's
-national services and the administrators, their own for the others), filtered by dispositif
-and département; each table downloadable as xlsx or CSV, typed by column."""
+national services and the administrators, their own for the others), filtered by dispositif,
+région and département; engaged and realised by dispositif, engaged by axe and by département
+(with a map); the bilans and the constats; each table downloadable as xlsx or CSV."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from commun import carte
 from commun.cellules import Genre
 from commun.graphiques import barres
 from commun.telechargements import reponse_export
 from comptes.acces import conventions_de, territoires_de
 from comptes.droits import peut_exporter
+from controles import repartition
 from controles import synthese as lecture
 from conventions.models import Convention
 from pages.conventions.choix import export_demande
 
-TABLES = ("engagements", "bilans", "constats")
+TABLES = ("engagements", "axes", "departements", "bilans", "constats")
 
 
 def _entier(valeur) -> int | None:
@@ -34,24 +37,25 @@ def _points(fraction):
 def synthese(request):
     conventions = conventions_de(request.user)
     annees = lecture.annees_disponibles(conventions)
-    departements = list(
-        territoires_de(request.user)
-        .exclude(departement="")
-        .order_by("departement")
-        .values_list("departement", flat=True)
-        .distinct()
-    )
+    lieux = repartition.lieux_suivis(territoires_de(request.user))
     annee = _entier(request.GET.get("annee"))
     if annee not in annees:
         annee = annees[0] if annees else None
     dispositif = request.GET.get("dispositif", "")
     if dispositif not in dict(Convention.Dispositif.choices):
         dispositif = ""
+    region = request.GET.get("region", "")
+    if region not in dict(lieux.regions):
+        region = ""
+    # The départements of the chosen région only (the form is sent again to narrow the list).
+    departements = [d for d in lieux.departements if not region or d[2] == region]
     departement = request.GET.get("departement", "")
-    if departement not in departements:
+    if departement not in {code for code, _nom, _region in departements}:
         departement = ""
     if dispositif:
         conventions = conventions.filter(dispositif=dispositif)
+    if region:
+        conventions = conventions.filter(territoire__departement__region=region)
     if departement:
         conventions = conventions.filter(territoire__departement=departement)
 
@@ -67,6 +71,8 @@ def synthese(request):
         "annee": annee,
         "dispositifs": Convention.Dispositif.choices,
         "dispositif": dispositif,
+        "regions": lieux.regions,
+        "region": region,
         "departements": departements,
         "departement": departement,
         "peut_exporter": peut_exporter(request.user),
@@ -86,10 +92,27 @@ def synthese(request):
             )
             if lignes
             else None,
+            axes=repartition.engage_par_axe(conventions, annee),
+            **_carte(conventions, annee),
             bilans=lecture.bilans_de_l_annee(conventions, annee),
             constats=lecture.constats_par_regle(conventions, annee),
         )
     return render(request, "synthese/synthese.html", contexte)
+
+
+def _carte(conventions, annee) -> dict:
+    """The départements' table and, from two départements on, their map (État engaged)."""
+    lignes = repartition.engage_par_departement(conventions, annee)
+    avec_code = {ligne.code: ligne for ligne in lignes if ligne.code}
+    dessinables = [code for code in avec_code if code in carte.formes()["departements"]]
+    dessin = None
+    if len(dessinables) >= 2:
+        dessin = carte.carte(
+            {code: avec_code[code].engage_etat for code in dessinables},
+            {code: ligne.nom for code, ligne in avec_code.items()},
+            mesure="engagé État",
+        )
+    return {"par_departement": lignes, "carte": dessin}
 
 
 def _export(format_, table, conventions, annee):
@@ -155,6 +178,8 @@ def _export(format_, table, conventions, annee):
             ]
             for b in resultat.lignes
         ]
+    elif table in ("axes", "departements"):
+        entetes, genres, donnees = _repartition(table, conventions, annee)
     else:
         entetes = ["Règle", "Sévérité", "Constats", "Territoires", "Conventions"]
         genres = [Genre.TEXTE, Genre.TEXTE, Genre.NOMBRE, Genre.TEXTE, Genre.TEXTE]
@@ -169,3 +194,21 @@ def _export(format_, table, conventions, annee):
             for g in lecture.constats_par_regle(conventions, annee, exemples=None)
         ]
     return reponse_export(format_, nom, entetes, donnees, genres)
+
+
+def _repartition(table, conventions, annee):
+    """The axes' or the départements' table, as downloaded: headers, column kinds, rows."""
+    montants = [f"Engagé État {annee} (€)", f"Engagé collectivités {annee} (€)"]
+    if table == "axes":
+        lignes = repartition.engage_par_axe(conventions, annee)
+        return (
+            ["Dispositif", "Axe", *montants],
+            [Genre.TEXTE, Genre.TEXTE, Genre.EUROS, Genre.EUROS],
+            [[a.dispositif, a.axe, a.engage_etat, a.engage_collectivite] for a in lignes],
+        )
+    lignes = repartition.engage_par_departement(conventions, annee)
+    return (
+        ["Code", "Département", "Région", *montants],
+        [Genre.TEXTE, Genre.TEXTE, Genre.TEXTE, Genre.EUROS, Genre.EUROS],
+        [[d.code, d.nom, d.region, d.engage_etat, d.engage_collectivite] for d in lignes],
+    )

@@ -1,0 +1,143 @@
+"""Where the year's engaged money goes, for the synthesis: by axe and by département.
+
+Same engaged amounts as ``synthese.engagements_par_dispositif`` (``engage.py``: the tableau en
+vigueur of the year, or the year's tranches of a convention without one), cut another way;
+their totals are the same database sums.
+
+Axes: a convention numbers its axes its own way (« 1 », « P1 »…) and nests them (pilier >
+orientation > objectif), so lines are grouped by dispositif and by the intitulé of the action's
+top-level axe, as the convention prints it (two conventions with the same intitulé share a
+line). Tranches of engagements pluriannuels have no action: they make their own line.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce
+
+from commun.collation import cle_francaise
+from conventions.models import Convention, somme
+
+from . import engage
+
+LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
+SANS_AXE = "Actions sans axe"
+TRANCHES = "Engagements pluriannuels (tranches de l'année, sans action)"
+SANS_DEPARTEMENT = "Sans département"
+
+
+@dataclass
+class LigneAxe:
+    dispositif: str
+    axe: str
+    engage_etat: Decimal
+    engage_collectivite: Decimal
+
+
+def engage_par_axe(conventions, annee: int) -> list[LigneAxe]:
+    """One grouped query on the tableaux' lines (dispositif, top-level axe), one on the
+    tranches (by dispositif); dispositifs in their usual order, then the larger État amount."""
+    axe = Coalesce(
+        "action__axe__parent__parent__intitule",
+        "action__axe__parent__intitule",
+        "action__axe__intitule",
+        Value(SANS_AXE),
+        output_field=TextField(),
+    )
+    rangs = (
+        engage.lignes_des_tableaux(conventions, [annee])
+        .values(dispositif=F("tableau__convention__dispositif"), axe=axe)
+        .annotate(e=somme("montant", engage.ETAT), c=somme("montant", engage.COLLECTIVITE))
+        .order_by("dispositif", "axe")
+    )
+    lignes = [
+        LigneAxe(
+            LIBELLES_DISPOSITIFS.get(r["dispositif"], r["dispositif"]), r["axe"], r["e"], r["c"]
+        )
+        for r in rangs
+    ]
+    tranches = (
+        engage.tranches_sans_tableau(conventions, [annee])
+        .values(dispositif=F("engagement__convention__dispositif"))
+        .annotate(
+            e=somme("montant", Q(engagement__financeur__categorie="etat")),
+            c=somme("montant", Q(engagement__financeur__categorie="collectivite")),
+        )
+        .order_by("dispositif")
+    )
+    lignes += [
+        LigneAxe(
+            LIBELLES_DISPOSITIFS.get(r["dispositif"], r["dispositif"]), TRANCHES, r["e"], r["c"]
+        )
+        for r in tranches
+    ]
+    ordre = list(LIBELLES_DISPOSITIFS.values())
+    return sorted(
+        lignes,
+        key=lambda ligne: (
+            ordre.index(ligne.dispositif) if ligne.dispositif in ordre else len(ordre),
+            -ligne.engage_etat,
+            ligne.axe,
+        ),
+    )
+
+
+@dataclass
+class LigneDepartement:
+    code: str | None  # None: territoires without a département
+    nom: str
+    region: str
+    engage_etat: Decimal
+    engage_collectivite: Decimal
+
+
+def engage_par_departement(conventions, annee: int) -> list[LigneDepartement]:
+    """The year's engaged amounts by the territoire's département (two queries), in the order
+    of the official codes, the territoires without a département last."""
+    chemins = (
+        "territoire__departement",
+        "territoire__departement__nom",
+        "territoire__departement__region__nom",
+    )
+    lignes = [
+        LigneDepartement(
+            code,
+            nom or SANS_DEPARTEMENT,
+            region or "",
+            montants["etat"],
+            montants["collectivite"],
+        )
+        for (_annee, code, nom, region), montants in engage.engage(
+            conventions, [annee], chemins
+        ).items()
+    ]
+    return sorted(lignes, key=lambda ligne: (ligne.code is None, ligne.code or ""))
+
+
+@dataclass
+class Lieux:
+    """The régions and départements of the territoires a user follows, for the filters."""
+
+    regions: list[tuple[str, str]]
+    departements: list[tuple[str, str, str]]  # code, nom, code of its région
+
+
+def lieux_suivis(territoires) -> Lieux:
+    """One query: the (département, région) pairs of ``territoires``."""
+    paires = (
+        territoires.filter(departement__isnull=False)
+        .values_list(
+            "departement__code",
+            "departement__nom",
+            "departement__region__code",
+            "departement__region__nom",
+        )
+        .order_by("departement__code")
+        .distinct()
+    )
+    regions, departements = {}, []
+    for code, nom, region, nom_region in paires:
+        regions[region] = nom_region
+        departements.append((code, nom, region))
+    return Lieux(sorted(regions.items(), key=lambda r: cle_francaise(r[1])), departements)
