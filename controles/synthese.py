@@ -178,10 +178,13 @@ class BilansDeLAnnee:
     total: CompteTerritoire = field(default_factory=lambda: CompteTerritoire("Total"))
 
 
-def bilans_de_l_annee(conventions, annee: int, aujourdhui: date | None = None) -> BilansDeLAnnee:
+def bilans_de_l_annee(
+    conventions, annee: int, aujourdhui: date | None = None, calendrier: list | None = None
+) -> BilansDeLAnnee:
     """The conventions covering ``annee`` and the state of their bilan: late (the calendar rule:
     its constats ``erreur`` of the year, with their days), transmitted and waiting since, to
-    complete, validated. Six queries: the conventions, the bilans, the calendar rule's four."""
+    complete, validated. Six queries: the conventions, the bilans, the calendar rule's four
+    (none when the caller passes ``calendrier``, the rule's constats of ``conventions``)."""
     aujourdhui = aujourdhui or timezone.localdate()
     couvrant = conventions.filter(annee_debut__lte=annee, annee_fin__gte=annee)
     bilans = {
@@ -190,9 +193,11 @@ def bilans_de_l_annee(conventions, annee: int, aujourdhui: date | None = None) -
             "convention", "statut", "date_transmission", "annee"
         )
     }
+    if calendrier is None:
+        calendrier = echeances(couvrant, aujourdhui=aujourdhui)
     retards = {
         c.convention_id: int(c.ecart)
-        for c in echeances(couvrant, aujourdhui=aujourdhui)
+        for c in calendrier
         if c.severite == Severite.ERREUR and c.annees == (annee, annee)
     }
     lignes, comptes = [], {}
@@ -265,7 +270,11 @@ EXEMPLES = 10  # conventions named per rule on the page; the downloads name them
 
 
 def constats_par_regle(
-    conventions, annee: int, aujourdhui=None, exemples: int | None = EXEMPLES
+    conventions,
+    annee: int,
+    aujourdhui=None,
+    exemples: int | None = EXEMPLES,
+    calendrier: list | None = None,
 ) -> list[ConstatsDUneRegle]:
     """Every rule's constats of the year on these conventions, by rule and severity, erreurs
     first, with the conventions (and their territoires) concerned, the first ``exemples`` of
@@ -305,7 +314,9 @@ def constats_par_regle(
         cible = groupe(code, severite)
         cible["conventions"][slug] = (territoire, intitule)
         cible["territoires"].add(territoire)
-    calendrier = [c for c in echeances(conventions, aujourdhui=aujourdhui) if c.couvre(annee)]
+    if calendrier is None:
+        calendrier = echeances(conventions, aujourdhui=aujourdhui)
+    calendrier = [c for c in calendrier if c.couvre(annee)]
     noms = {
         pk: (territoire, intitule, slug)
         for pk, territoire, intitule, slug in Convention.objects.filter(
@@ -322,16 +333,20 @@ def constats_par_regle(
     resultat = []
     for (code, severite), g in groupes.items():
         concernes = sorted(
-            (territoire, intitule, reverse("conventions:detail", args=[slug]))
+            (territoire, intitule, slug)
             for slug, (territoire, intitule) in g["conventions"].items()
         )
+        montres = concernes if exemples is None else concernes[:exemples]
         resultat.append(
             ConstatsDUneRegle(
                 code=code,
                 regle=regles[code],
                 severite=severite,
                 nombre=g["nombre"],
-                conventions=concernes if exemples is None else concernes[:exemples],
+                conventions=[
+                    (territoire, intitule, reverse("conventions:detail", args=[slug]))
+                    for territoire, intitule, slug in montres
+                ],
                 nombre_de_conventions=len(concernes),
                 nombre_de_territoires=len(g["territoires"]),
             )

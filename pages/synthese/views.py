@@ -15,6 +15,7 @@ from comptes.acces import conventions_de, territoires_de
 from comptes.droits import peut_exporter
 from controles import repartition
 from controles import synthese as lecture
+from controles.services import echeances
 from conventions.models import Convention
 from pages.conventions.choix import export_demande
 
@@ -79,6 +80,7 @@ def synthese(request):
     }
     if annee is not None:
         lignes, total = lecture.engagements_par_dispositif(conventions, annee)
+        calendrier = echeances(conventions)  # read once for the bilans and the constats
         contexte.update(
             lignes=lignes,
             total=total,
@@ -94,10 +96,42 @@ def synthese(request):
             else None,
             axes=repartition.engage_par_axe(conventions, annee),
             **_carte(conventions, annee),
-            bilans=lecture.bilans_de_l_annee(conventions, annee),
-            constats=lecture.constats_par_regle(conventions, annee),
+            **_bilans_montres(
+                lecture.bilans_de_l_annee(conventions, annee, calendrier=calendrier),
+                tous=request.GET.get("tous") == "1",
+            ),
+            constats=lecture.constats_par_regle(conventions, annee, calendrier=calendrier),
         )
     return render(request, "synthese/synthese.html", contexte)
+
+
+# The bilans' lists show the most urgent first and so many of them (all with ``?tous=1``): a
+# hundred territoires would otherwise push the constats far down and cost their rendering.
+MONTRES = 25
+URGENCE = {"en retard": 0, "transmis": 1, "à compléter": 2, "en cours": 3, "validé": 4}
+
+
+def _bilans_montres(bilans, *, tous: bool) -> dict:
+    """The territoires with late bilans first, then waiting for review, to complete; the
+    bilans late the longest first, then waiting the longest; the first ``MONTRES`` of each."""
+    territoires = sorted(
+        bilans.par_territoire,
+        key=lambda c: (-c.en_retard, -c.transmis, -c.a_completer, c.territoire),
+    )
+    lignes = sorted(
+        bilans.lignes,
+        key=lambda b: (URGENCE.get(b.etat, 9), -(b.retard or 0), -(b.attente or 0)),
+    )
+    if not tous:
+        territoires, lignes = territoires[:MONTRES], lignes[:MONTRES]
+    return {
+        "bilans": bilans,
+        "territoires_montres": territoires,
+        "territoires_caches": len(bilans.par_territoire) - len(territoires),
+        "bilans_montres": lignes,
+        "bilans_caches": len(bilans.lignes) - len(lignes),
+        "tous": tous,
+    }
 
 
 def _carte(conventions, annee) -> dict:

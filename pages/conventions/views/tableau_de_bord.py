@@ -21,6 +21,22 @@ from pages.conventions.choix import export_demande
 from pages.conventions.filters import TableauDeBordFilter
 from pages.conventions.tables import TableauDeBordTable
 
+# « À traiter » shows the first items of each kind, the most urgent first, and says how many
+# more there are, with a link to all of them: at national size, hundreds of late bilans would
+# push the tableaux out of the page (and cost their rendering on every visit).
+MONTRES_PAR_SORTE = 5
+
+
+def _montres(sortes: dict, *, tout: bool) -> dict:
+    """Each kind's first ``MONTRES_PAR_SORTE`` items (all with ``tout``), and ``masques``: how
+    many are not shown."""
+    masques = 0
+    for nom, elements in sortes.items():
+        if not tout and len(elements) > MONTRES_PAR_SORTE:
+            masques += len(elements) - MONTRES_PAR_SORTE
+            sortes[nom] = elements[:MONTRES_PAR_SORTE]
+    return {**sortes, "masques": masques, "tout": tout}
+
 
 @login_required
 def tableau_de_bord(request):
@@ -55,26 +71,30 @@ def tableau_de_bord(request):
         genres = table.genres_exportes()
         return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:], genres)
     sans_tableau = conventions_sans_tableau_en_vigueur(filtrees)
+    a_traiter = _montres(
+        {
+            "bilans": cycle.a_traiter(request.user, filtrees),
+            # A validated bilan's constats stay on its page, not here (``cycle``).
+            "echeances": cycle.encore_a_traiter(echeances_du_jour),
+            "erreurs": erreurs_a_traiter(constats),
+            "sans_version_en_vigueur": list(periodes_sans_version_en_vigueur(filtrees)),
+            "tranches_a_repartir": [
+                engagement
+                for convention in sans_tableau
+                for engagement in convention.engagements_pluriannuels.all()
+                if engagement.somme_tranches < engagement.montant_total
+            ],
+        },
+        tout=request.GET.get("tout") == "1",
+    )
+    a_traiter["cote"] = cote_de(request.user)
     return render(
         request,
         "conventions/tableau_de_bord.html",
         {
             "filtre": filtre,
             "table": table,
-            "a_traiter": {
-                "bilans": cycle.a_traiter(request.user, filtrees),
-                "cote": cote_de(request.user),
-                # A validated bilan's constats stay on its page, not here (``cycle``).
-                "echeances": cycle.encore_a_traiter(echeances_du_jour),
-                "erreurs": erreurs_a_traiter(constats),
-                "sans_version_en_vigueur": periodes_sans_version_en_vigueur(filtrees),
-                "tranches_a_repartir": [
-                    engagement
-                    for convention in sans_tableau
-                    for engagement in convention.engagements_pluriannuels.all()
-                    if engagement.somme_tranches < engagement.montant_total
-                ],
-            },
+            "a_traiter": a_traiter,
             "sans_tableau_annuel": sans_tableau,
             "resume": Resume.de(constats),
             "peut_exporter": peut_exporter(request.user),
