@@ -1,5 +1,5 @@
-"""The stored constats of each convention: kept exact on every write, read by the pages that
-list constats across many conventions (the dashboard, the synthesis).
+"""The stored constats and engaged amounts of each convention: kept exact on every write, read
+by the pages that add up many conventions (the dashboard's constats, the synthesis).
 
 - **Which writes count**: ``CHEMINS`` names, for every model the checks read (``donnees``), the
   way from its rows to the conventions whose constats they change. Every write of such a row,
@@ -10,8 +10,9 @@ list constats across many conventions (the dashboard, the synthesis).
   constats are of an older generation (or were never computed), runs the checks on those only
   and stores their answer for the generation it read first; a write that lands meanwhile
   leaves them out of date, to be recomputed by the next read.
-- **What is stored**: the rules that do not read today's date. The calendar's constats change
-  with the date alone; ``services.echeances`` computes them on each request from a few columns.
+- **What is stored**: the constats of the rules that do not read today's date (the calendar's
+  change with the date alone; ``services.echeances`` computes them on each request from a few
+  columns), and what each year engages by top-level axe (``montants_engages``).
 """
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from bilans.models import Bilan, Indicateur, Mesure, RapportAction
 from commun.ecritures import ecriture_en_bloc
 from conventions.models import (
     Action,
+    Axe,
     Convention,
     Deliberation,
     Engagement,
@@ -39,7 +41,8 @@ from conventions.models import (
 )
 
 from .constats import Severite, trier
-from .models import ConstatEnregistre, EtatDesConstats
+from .models import ConstatEnregistre, EtatDesConstats, MontantEnregistre
+from .montants_engages import montants_par_convention
 from .regles import REGLES
 from .services import controler
 
@@ -56,6 +59,7 @@ CHEMINS = {
         "montantdelibere__deliberation__convention",
     ],
     TableauEngagements: ["convention"],
+    Axe: ["convention"],
     Engagement: ["tableau__convention"],
     TotalImprime: ["tableau__convention"],
     Action: ["convention"],
@@ -134,22 +138,29 @@ def perimees(conventions) -> list[int]:
 
 
 def a_jour(conventions) -> None:
-    """Recompute the stored constats of those of ``conventions`` that are out of date."""
+    """Recompute the stored constats and amounts of those of ``conventions`` that are out of
+    date. Once per queryset: a page that reads several sums of the same conventions (the
+    synthesis) checks them once."""
+    if getattr(conventions, "_enregistres_a_jour", False):
+        return
     pks = perimees(conventions)
     for debut in range(0, len(pks), LOT):
         recalculer(pks[debut : debut + LOT])
+    conventions._enregistres_a_jour = True
 
 
 def recalculer(pks: list[int]) -> None:
-    """Run the checks on these conventions and store their constats, for the generation of
-    their data read before the checks read the data."""
+    """Run the checks on these conventions and sum what they engage; store both, for the
+    generation of their data read before the data."""
     EtatDesConstats.objects.bulk_create(
         [EtatDesConstats(convention_id=pk) for pk in pks], ignore_conflicts=True
     )
     generations = dict(
         EtatDesConstats.objects.filter(convention__in=pks).values_list("convention", "generation")
     )
-    constats = controler(Convention.objects.filter(pk__in=pks), regles=REGLES_ENREGISTREES)
+    conventions = Convention.objects.filter(pk__in=pks)
+    constats = controler(conventions, regles=REGLES_ENREGISTREES)
+    montants = montants_par_convention(conventions)
     a_traiter = {id(c) for c in cycle.encore_a_traiter(constats)}
     lignes = [
         ConstatEnregistre(
@@ -179,6 +190,8 @@ def recalculer(pks: list[int]) -> None:
         )
         ConstatEnregistre.objects.filter(convention__in=pks).delete()
         ConstatEnregistre.objects.bulk_create(lignes)
+        MontantEnregistre.objects.filter(convention__in=pks).delete()
+        MontantEnregistre.objects.bulk_create(MontantEnregistre(**rang) for rang in montants)
         EtatDesConstats.objects.filter(convention__in=pks).update(
             calcule_pour=Case(
                 *(

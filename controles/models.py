@@ -1,5 +1,6 @@
-"""The constats of each convention, stored so that the dashboard and the synthesis read them
-instead of running the checks on every request (issue 29: flat at national size).
+"""The constats and the engaged amounts of each convention, stored so that the dashboard and
+the synthesis read them instead of running the checks and adding up every engagement on every
+request (issue 29: flat at national size).
 
 Only the rules that do not read today's date are stored (``controles.enregistres``): the
 calendar, which does, runs on each request from a few columns (``services.echeances``). Whether
@@ -10,6 +11,7 @@ stored for the generation they were computed from (``calcule_pour``)."""
 from django.db import models
 
 from conventions.models import Convention
+from conventions.models.communs import MONTANT
 
 from .constats import Regle, Severite, SurDesAnnees
 
@@ -74,3 +76,26 @@ class ConstatEnregistre(SurDesAnnees, models.Model):
         if self.annee_debut is None:
             return None
         return (self.annee_debut, self.annee_fin)
+
+
+class MontantEnregistre(models.Model):
+    """What a convention engages a year, by top-level axe, État and collectivités: the sums of
+    ``montants_engages`` (its tableau en vigueur of the year, else its tranches of the year),
+    kept with its constats and out of date with them."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="+"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    axe = models.TextField("axe de premier niveau")
+    tranches = models.BooleanField("tranches d'engagements pluriannuels", default=False)
+    etat = models.DecimalField("État", **MONTANT)
+    collectivite = models.DecimalField("collectivités", **MONTANT)
+
+    class Meta:
+        verbose_name = "montant engagé enregistré"
+        verbose_name_plural = "montants engagés enregistrés"
+        indexes = [models.Index(fields=["annee", "convention"])]
+
+    def __str__(self):
+        return f"{self.convention_id} {self.annee} {self.axe} : {self.etat} / {self.collectivite}"

@@ -13,17 +13,15 @@ line). Tranches of engagements pluriannuels have no action: they make their own 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
 from commun.collation import cle_francaise
 from conventions.models import Convention, somme
 
 from . import engage
+from .montants_engages import SANS_AXE, TRANCHES  # noqa: F401 (their names)
 
 LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
-SANS_AXE = "Actions sans axe"
-TRANCHES = "Engagements pluriannuels (tranches de l'année, sans action)"
 SANS_DEPARTEMENT = "Sans département"
 
 
@@ -36,41 +34,19 @@ class LigneAxe:
 
 
 def engage_par_axe(conventions, annee: int) -> list[LigneAxe]:
-    """One grouped query on the tableaux' lines (dispositif, top-level axe), one on the
-    tranches (by dispositif); dispositifs in their usual order, then the larger État amount."""
-    axe = Coalesce(
-        "action__axe__parent__parent__intitule",
-        "action__axe__parent__intitule",
-        "action__axe__intitule",
-        Value(SANS_AXE),
-        output_field=TextField(),
-    )
+    """One grouped query on the stored amounts (dispositif, top-level axe; the tranches on a
+    line of their own); dispositifs in their usual order, then the larger État amount."""
     rangs = (
-        engage.lignes_des_tableaux(conventions, [annee])
-        .values(dispositif=F("tableau__convention__dispositif"), axe=axe)
-        .annotate(e=somme("montant", engage.ETAT), c=somme("montant", engage.COLLECTIVITE))
-        .order_by("dispositif", "axe")
+        engage.montants(conventions, [annee])
+        .values(dispositif=F("convention__dispositif"), nom_axe=F("axe"))
+        .annotate(e=somme("etat"), c=somme("collectivite"))
+        .order_by("dispositif", "nom_axe")
     )
     lignes = [
         LigneAxe(
-            LIBELLES_DISPOSITIFS.get(r["dispositif"], r["dispositif"]), r["axe"], r["e"], r["c"]
+            LIBELLES_DISPOSITIFS.get(r["dispositif"], r["dispositif"]), r["nom_axe"], r["e"], r["c"]
         )
         for r in rangs
-    ]
-    tranches = (
-        engage.tranches_sans_tableau(conventions, [annee])
-        .values(dispositif=F("engagement__convention__dispositif"))
-        .annotate(
-            e=somme("montant", Q(engagement__financeur__categorie="etat")),
-            c=somme("montant", Q(engagement__financeur__categorie="collectivite")),
-        )
-        .order_by("dispositif")
-    )
-    lignes += [
-        LigneAxe(
-            LIBELLES_DISPOSITIFS.get(r["dispositif"], r["dispositif"]), TRANCHES, r["e"], r["c"]
-        )
-        for r in tranches
     ]
     ordre = list(LIBELLES_DISPOSITIFS.values())
     return sorted(

@@ -158,7 +158,14 @@ class LigneBilan:
     retard: int | None = None  # days past the due date, when late
     transmis_le: date | None = None
     attente: int | None = None  # days waiting for review, when transmitted
-    lien: str = ""
+    annee: int = 0
+
+    @property
+    def lien(self) -> str:
+        """The bilan's page, or the convention's when none is recorded (built when shown)."""
+        if self.bilan:
+            return reverse("bilans:detail", args=[self.slug, self.annee])
+        return reverse("conventions:detail", args=[self.slug])
 
 
 @dataclass
@@ -213,9 +220,7 @@ def bilans_de_l_annee(
             bilan=bilan is not None,
             statut=statuts[bilan.statut] if bilan else "non enregistré",
             etat="en cours",
-            lien=reverse("bilans:detail", args=[convention.slug, annee])
-            if bilan
-            else convention.get_absolute_url(),
+            annee=annee,
         )
         compte = comptes.setdefault(ligne.territoire, CompteTerritoire(ligne.territoire))
         compte.attendus += 1

@@ -22,15 +22,18 @@ from controles import donnees as module_donnees
 from controles import enregistres
 from controles.constats import Regle
 from controles.enregistres import CHEMINS, a_jour, constats_enregistres, perimees
-from controles.models import ConstatEnregistre, EtatDesConstats
+from controles.models import ConstatEnregistre, EtatDesConstats, MontantEnregistre
+from controles.montants_engages import montants_par_convention
 from controles.services import controler
 from conventions.models import (
+    Axe,
     Convention,
     Deliberation,
     Engagement,
     Financeur,
     Seance,
     TableauEngagements,
+    Tranche,
 )
 from tests.proprietes import exemples
 from tests.test_matrice_des_ecritures import (
@@ -62,6 +65,24 @@ def enregistres_a_jour() -> list[tuple]:
     return decrits(constats_enregistres(Convention.objects.all()))
 
 
+def montants_recalcules() -> list[tuple]:
+    """What each convention engages each year, summed from scratch."""
+    return sorted(
+        (m["convention_id"], m["annee"], m["axe"], m["tranches"], m["etat"], m["collectivite"])
+        for m in montants_par_convention(Convention.objects.all())
+    )
+
+
+def montants_enregistres() -> list[tuple]:
+    """The stored amounts (brought up to date first)."""
+    a_jour(Convention.objects.all())
+    return sorted(
+        MontantEnregistre.objects.values_list(
+            "convention_id", "annee", "axe", "tranches", "etat", "collectivite"
+        )
+    )
+
+
 def calpa() -> Convention:
     return Convention.objects.get(slug=CALPA)
 
@@ -78,6 +99,9 @@ def test_les_constats_enregistres_sont_ceux_des_controles(documents):
     assert {c[1] for c in lus} == {"bilan", "completude", "indicateurs", "pluriannuel"}
     assert perimees(Convention.objects.all()) == []
     assert not any(c.code == Regle.CALENDRIER for c in ConstatEnregistre.objects.all())
+    assert montants_enregistres() == montants_recalcules()
+    # CALPA 2023 by top-level axe, and the Territoire zéro non recours' tranche of 2023.
+    assert sum(m[4] for m in montants_enregistres() if m[1] == 2023) == Decimal("518667.00")
 
 
 def test_une_ecriture_rend_perimes_ses_seules_conventions(documents):
@@ -220,6 +244,12 @@ def _orm(numero: int):
             Mesure.objects.filter(bilan__convention__slug=CALPA).update(valeur=F("valeur") * 3)
         elif numero == 7:
             Bilan.objects.filter(convention__slug=CALPA).update(statut=Bilan.Statut.VALIDE)
+        elif numero == 8:
+            Axe.objects.filter(convention__slug=CALPA, parent__isnull=True).update(
+                intitule="Axe renommé"
+            )
+        elif numero == 9:
+            Tranche.objects.update(montant=F("montant") + 1)
 
     return (f"orm-{numero}", faire)
 
@@ -233,7 +263,7 @@ def portes(monde):  # noqa: F811 (the fixture imported above)
         (action, lambda s=(action, donnees): rejouer(superutilisateur, [s]))
         for action, donnees in soumissions
     ]
-    return envois + [_orm(numero) for numero in range(8)]
+    return envois + [_orm(numero) for numero in range(10)]
 
 
 @pytest.mark.hypothesis
@@ -256,7 +286,9 @@ def test_apres_des_ecritures_au_hasard_les_constats_enregistres_sont_exacts(port
             ecrire()
             if lire:  # a page read between two writes: the stale ones only are recomputed
                 a_jour(Convention.objects.filter(slug=CALPA))
-        assert enregistres_a_jour() == recalcul_complet(), [portes[r][0] for r, _l in suite]
+        portes_prises = [portes[r][0] for r, _l in suite]
+        assert enregistres_a_jour() == recalcul_complet(), portes_prises
+        assert montants_enregistres() == montants_recalcules(), portes_prises
         transaction.set_rollback(True)
 
 
