@@ -181,17 +181,23 @@ def recalculer(pks: list[int]) -> None:
     ]
     with transaction.atomic():
         # One recomputation of a convention at a time: the second one's deletion sees the rows
-        # the first one stored.
-        list(
-            EtatDesConstats.objects.select_for_update()
+        # the first one stored. A convention a writer holds (its generation bumped by a write
+        # not committed yet) is skipped, never waited for: it stays out of date, for the next
+        # read, and no writer and reader ever wait on each other (PostgreSQL; SQLite writes
+        # one transaction at a time).
+        pks = list(
+            EtatDesConstats.objects.select_for_update(skip_locked=True)
             .filter(convention__in=pks)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        pris = set(pks)
         ConstatEnregistre.objects.filter(convention__in=pks).delete()
-        ConstatEnregistre.objects.bulk_create(lignes)
+        ConstatEnregistre.objects.bulk_create(c for c in lignes if c.convention_id in pris)
         MontantEnregistre.objects.filter(convention__in=pks).delete()
-        MontantEnregistre.objects.bulk_create(MontantEnregistre(**rang) for rang in montants)
+        MontantEnregistre.objects.bulk_create(
+            MontantEnregistre(**rang) for rang in montants if rang["convention_id"] in pris
+        )
         EtatDesConstats.objects.filter(convention__in=pks).update(
             calcule_pour=Case(
                 *(
