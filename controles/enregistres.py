@@ -10,10 +10,14 @@ by the pages that add up many conventions (the dashboard's constats, the synthes
   constats are of an older generation (or were never computed), runs the checks on those only
   and stores their answer for the generation it read first; a write that lands meanwhile
   leaves them out of date, to be recomputed by the next read.
-- **What is stored**: the constats of the rules that do not read today's date (the calendar's
-  change with the date alone; ``services.echeances`` computes them on each request from a few
-  columns), and what each year engages by top-level axe (``montants_engages``).
+- **What is stored**: the constats of the rules that do not read today's date, what each year
+  engages by top-level axe (``montants_engages``), and for the calendar, whose constats change
+  with the date alone, each year's due date and its bilan's two dates: ``echeances`` lets the
+  database pick the conventions with a year to report today, and runs the rule on those.
 """
+
+from datetime import date
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
@@ -40,10 +44,11 @@ from conventions.models import (
     Tranche,
 )
 
-from .constats import Severite, trier
-from .models import ConstatEnregistre, EtatDesConstats, MontantEnregistre
+from .constats import Regle, Severite, trier
+from .models import ConstatEnregistre, EcheanceEnregistree, EtatDesConstats, MontantEnregistre
 from .montants_engages import montants_par_convention
-from .regles import REGLES
+from .regles import REGLES, regle_de
+from .regles.calendrier import DELAI_ALERTE_BILAN
 from .services import controler
 
 # From a row of each model the checks read to the conventions whose constats it changes. A
@@ -161,6 +166,7 @@ def recalculer(pks: list[int]) -> None:
     conventions = Convention.objects.filter(pk__in=pks)
     constats = controler(conventions, regles=REGLES_ENREGISTREES)
     montants = montants_par_convention(conventions)
+    dates = _echeances_a_enregistrer(conventions)
     a_traiter = {id(c) for c in cycle.encore_a_traiter(constats)}
     lignes = [
         ConstatEnregistre(
@@ -198,6 +204,8 @@ def recalculer(pks: list[int]) -> None:
         MontantEnregistre.objects.bulk_create(
             MontantEnregistre(**rang) for rang in montants if rang["convention_id"] in pris
         )
+        EcheanceEnregistree.objects.filter(convention__in=pks).delete()
+        EcheanceEnregistree.objects.bulk_create(e for e in dates if e.convention_id in pris)
         EtatDesConstats.objects.filter(convention__in=pks).update(
             calcule_pour=Case(
                 *(
@@ -230,3 +238,63 @@ def erreurs_a_traiter(constats) -> list:
         for c in constats
         if c.severite == Severite.ERREUR and c.code != "calendrier" and c.a_traiter
     ]
+
+
+# --- The calendar ---------------------------------------------------------------------------
+
+
+def _echeances_a_enregistrer(conventions) -> list[EcheanceEnregistree]:
+    """Each year of these conventions that has a due date, with its bilan's dates (two
+    queries)."""
+    dates = {
+        (convention, annee): (deliberation, transmission)
+        for convention, annee, deliberation, transmission in Bilan.objects.filter(
+            convention__in=conventions
+        ).values_list("convention", "annee", "date_deliberation", "date_transmission")
+    }
+    return [
+        EcheanceEnregistree(
+            convention_id=pk,
+            annee=annee,
+            echeance=echeance,
+            deliberation=dates.get((pk, annee), (None, None))[0],
+            transmission=dates.get((pk, annee), (None, None))[1],
+        )
+        for pk, debut, fin, jour, mois, apres in conventions.values_list(
+            "pk",
+            "annee_debut",
+            "annee_fin",
+            "bilan_echeance_jour",
+            "bilan_echeance_mois",
+            "bilan_echeance_annees_apres",
+        )
+        for annee in range(debut, fin + 1)
+        if (echeance := Convention.echeance(annee, jour, mois, apres)) is not None
+    ]
+
+
+def echeances(conventions, *, aujourdhui: date | None = None) -> list:
+    """The calendar rule's constats of today on ``conventions``, for the pages that show it
+    for every convention (the dashboard, the synthesis) without reading every convention: the
+    database picks, among the stored due dates, the years the rule's gate
+    (``calendrier.a_signaler``) lets through (deliberated or sent after the due date; not both
+    once it is passed or within ``DELAI_ALERTE_BILAN``); the rule then reads those conventions
+    and their bilans alone (two queries)."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    a_jour(conventions)
+    incomplet = Q(deliberation__isnull=True) | Q(transmission__isnull=True)
+    concernees = set(
+        EcheanceEnregistree.objects.filter(convention__in=conventions.order_by().values("pk"))
+        .filter(
+            (incomplet & Q(echeance__lte=aujourdhui + DELAI_ALERTE_BILAN))
+            | Q(deliberation__gt=F("echeance"), transmission__isnull=False)
+            | Q(transmission__gt=F("echeance"), deliberation__isnull=False)
+        )
+        .values_list("convention", flat=True)
+    )
+    par_pk = Convention.objects.in_bulk(concernees)
+    bilans = list(Bilan.objects.filter(convention__in=concernees))
+    for bilan in bilans:
+        bilan.convention = par_pk[bilan.convention_id]  # the one object, not a copy per bilan
+    donnees = SimpleNamespace(conventions=list(par_pk.values()), bilans=bilans)
+    return trier(regle_de(Regle.CALENDRIER)(donnees, aujourdhui))

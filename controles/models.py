@@ -3,7 +3,8 @@ the synthesis read them instead of running the checks and adding up every engage
 request (issue 29: flat at national size).
 
 Only the rules that do not read today's date are stored (``controles.enregistres``): the
-calendar, which does, runs on each request from a few columns (``services.echeances``). Whether
+calendar, which does, runs on each request on the conventions the stored due dates
+(``EcheanceEnregistree``) point at (``enregistres.echeances``). Whether
 a convention's stored constats are still the checks' answer is a number, not a date: every write
 of what the checks read bumps ``generation`` in the same transaction, and the constats are
 stored for the generation they were computed from (``calcule_pour``)."""
@@ -99,3 +100,25 @@ class MontantEnregistre(models.Model):
 
     def __str__(self):
         return f"{self.convention_id} {self.annee} {self.axe} : {self.etat} / {self.collectivite}"
+
+
+class EcheanceEnregistree(models.Model):
+    """A year of a convention that has a due date for its bilan, with the bilan's two dates:
+    what the calendar rule compares to today's date. Stored with the constats, so that the
+    database picks the few conventions with a year to report among every convention."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="+"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    echeance = models.DateField("échéance du bilan")
+    deliberation = models.DateField("date de délibération", null=True, blank=True)
+    transmission = models.DateField("date de transmission", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "échéance enregistrée"
+        verbose_name_plural = "échéances enregistrées"
+        indexes = [models.Index(fields=["echeance"])]
+
+    def __str__(self):
+        return f"{self.convention_id} {self.annee} : {self.echeance}"

@@ -6,7 +6,6 @@ is fixed: it does not grow with the number of actions, engagements or convention
 
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from conventions.models import Convention
 
 from .constats import Constat, Regle, Resume, Severite, trier
 from .donnees import Donnees
-from .regles import REGLES, regle_de
+from .regles import REGLES
 
 
 def controler(
@@ -44,47 +43,6 @@ def controler(
     if annee is not None:
         constats = [c for c in constats if c.couvre(annee)]
     return trier(constats)
-
-
-def echeances(conventions, *, aujourdhui: date | None = None) -> list[Constat]:
-    """Only the calendar rule, for the dashboard, which shows it for every convention without
-    loading every engagement: the conventions' due dates and their bilans' dates are read as
-    a few columns (two queries), the rule's own gate (``calendrier.a_signaler``) keeps the
-    conventions with a year to report, and only those and their bilans are read as objects
-    (two more queries: hundreds of conventions, a few constats), which the rule then reads."""
-    from bilans.models import Bilan
-
-    from .regles.calendrier import a_signaler
-
-    aujourdhui = aujourdhui or timezone.localdate()
-    dates = {
-        (convention, annee): [deliberation, transmission]
-        for convention, annee, deliberation, transmission in Bilan.objects.filter(
-            convention__in=conventions.order_by().values("pk")
-        ).values_list("convention", "annee", "date_deliberation", "date_transmission")
-    }
-    concernees = [
-        pk
-        for pk, debut, fin, jour, mois, apres in conventions.values_list(
-            "pk",
-            "annee_debut",
-            "annee_fin",
-            "bilan_echeance_jour",
-            "bilan_echeance_mois",
-            "bilan_echeance_annees_apres",
-        )
-        if any(
-            (echeance := Convention.echeance(annee, jour, mois, apres)) is not None
-            and a_signaler(echeance, dates.get((pk, annee), [None, None]), aujourdhui)
-            for annee in range(debut, fin + 1)
-        )
-    ]
-    par_pk = Convention.objects.in_bulk(concernees)
-    bilans = list(Bilan.objects.filter(convention__in=concernees))
-    for bilan in bilans:
-        bilan.convention = par_pk[bilan.convention_id]  # the one object, not a copy per bilan
-    donnees = SimpleNamespace(conventions=list(par_pk.values()), bilans=bilans)
-    return trier(regle_de(Regle.CALENDRIER)(donnees, aujourdhui))
 
 
 @dataclass

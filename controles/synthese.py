@@ -26,8 +26,8 @@ from conventions.models import Convention, TableauEngagements, somme
 
 from . import engage, enregistres
 from .constats import ORDRE_SEVERITE, Regle, Severite
+from .enregistres import echeances
 from .models import ConstatEnregistre
-from .services import echeances
 
 LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
 

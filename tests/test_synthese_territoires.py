@@ -261,3 +261,50 @@ def test_la_page_dit_comment_l_annee_est_comptee(documents, client_admin):
     assert "une convention sans tableau de l'année compte les tranches" in page
     assert "Dont tranches 2023 d'engagements pluriannuels : 171\u202f667\u00a0€ de l'État" in page
     assert "Engagé 2023 par axe" in page and "Engagements pluriannuels (tranches" in page
+
+
+def test_a_l_echelle_nationale_les_sommes_de_la_synthese_sont_celles_des_lignes(documents):
+    """Generated territoires over real départements, with Dijon's documents: for each year,
+    the synthesis' total (read from the stored amounts) equals the sum of its lines by
+    dispositif, by axe and by département, and the engagements of the tableaux en vigueur of
+    that single year plus the tranches of conventions without one, summed from scratch."""
+    from django.db.models import Exists, OuterRef, Sum
+
+    from controles import repartition, synthese
+    from conventions.models import Convention, Engagement, TableauEngagements, Tranche
+    from outils.generation import generer
+
+    generer(territoires=12, annees=3, graine=5)
+    conventions = Convention.objects.all()
+    assert conventions.count() > 30
+    for annee in synthese.annees_disponibles(conventions):
+        lignes, total = synthese.engagements_par_dispositif(conventions, annee)
+        axes = repartition.engage_par_axe(conventions, annee)
+        departements = repartition.engage_par_departement(conventions, annee)
+        for cote in ("etat", "collectivite"):
+            attendu = getattr(total, f"engage_{cote}")
+            assert sum(getattr(ligne, f"engage_{cote}") for ligne in lignes) == attendu
+            assert sum(getattr(ligne, f"engage_{cote}") for ligne in axes) == attendu
+            assert sum(getattr(ligne, f"engage_{cote}") for ligne in departements) == attendu
+            tableaux = (
+                Engagement.objects.filter(
+                    tableau__en_vigueur=True,
+                    tableau__annee_debut=annee,
+                    tableau__annee_fin=annee,
+                    financeur__categorie=cote,
+                ).aggregate(s=Sum("montant"))["s"]
+                or 0
+            )
+            de_l_annee = TableauEngagements.objects.filter(
+                convention=OuterRef("engagement__convention"),
+                en_vigueur=True,
+                annee_debut=annee,
+                annee_fin=annee,
+            )
+            tranches = (
+                Tranche.objects.filter(annee=annee, engagement__financeur__categorie=cote)
+                .exclude(Exists(de_l_annee))
+                .aggregate(s=Sum("montant"))["s"]
+                or 0
+            )
+            assert attendu == tableaux + tranches, (annee, cote)

@@ -34,7 +34,8 @@ def a_signaler(echeance: date, dates: list, aujourdhui: date) -> bool:
     """Whether a year's bilan gives a constat, from its due date and its ``[date de
     délibération, date de transmission]`` (``[None, None]`` when not recorded): deliberated and
     sent late, or not yet both once the date has passed or is within ``DELAI_ALERTE_BILAN``.
-    The rule's gate, and ``services.echeances``' to read only the conventions concerned."""
+    The rule's gate; ``enregistres.echeances`` asks the database the same question of the
+    stored due dates, to read only the conventions concerned."""
     if None not in dates:
         return max(dates) > echeance
     return aujourdhui > echeance or echeance - aujourdhui <= DELAI_ALERTE_BILAN

@@ -15,7 +15,7 @@ from comptes.acces import conventions_de, territoires_de
 from comptes.droits import peut_exporter
 from controles import repartition
 from controles import synthese as lecture
-from controles.services import echeances
+from controles.enregistres import echeances
 from conventions.models import Convention
 from pages.conventions.choix import export_demande
 

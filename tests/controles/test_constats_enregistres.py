@@ -21,7 +21,7 @@ from commun.ecritures import RequetesSuivies
 from controles import donnees as module_donnees
 from controles import enregistres
 from controles.constats import Regle
-from controles.enregistres import CHEMINS, a_jour, constats_enregistres, perimees
+from controles.enregistres import CHEMINS, a_jour, constats_enregistres, echeances, perimees
 from controles.models import ConstatEnregistre, EtatDesConstats, MontantEnregistre
 from controles.montants_engages import montants_par_convention
 from controles.services import controler
@@ -83,6 +83,16 @@ def montants_enregistres() -> list[tuple]:
     )
 
 
+def calendrier_recalcule() -> list[tuple]:
+    """The calendar rule's constats of today, on every convention, from scratch."""
+    return decrits(c for c in controler() if c.code == Regle.CALENDRIER)
+
+
+def calendrier_enregistre() -> list[tuple]:
+    """The same from the stored due dates."""
+    return decrits(echeances(Convention.objects.all()))
+
+
 def calpa() -> Convention:
     return Convention.objects.get(slug=CALPA)
 
@@ -100,6 +110,7 @@ def test_les_constats_enregistres_sont_ceux_des_controles(documents):
     assert perimees(Convention.objects.all()) == []
     assert not any(c.code == Regle.CALENDRIER for c in ConstatEnregistre.objects.all())
     assert montants_enregistres() == montants_recalcules()
+    assert calendrier_enregistre() == calendrier_recalcule() != []
     # CALPA 2023 by top-level axe, and the Territoire zéro non recours' tranche of 2023.
     assert sum(m[4] for m in montants_enregistres() if m[1] == 2023) == Decimal("518667.00")
 
@@ -199,9 +210,9 @@ def test_chaque_modele_que_lisent_les_controles_a_son_chemin():
 def test_le_tableau_de_bord_lit_les_constats_enregistres(documents, client_admin):
     page = client_admin.get("/").content.decode()
     assert "Contrôles des conventions de cette page" in page
-    # Computed for the conventions of the rows shown: not the Territoire zéro non recours,
-    # which has no annual tableau (its constat shows below, on its own).
-    assert ConstatEnregistre.objects.count() == 11
+    # Computed for every convention the filters keep (the calendar reads their stored due
+    # dates), the Territoire zéro non recours included, which has no annual tableau.
+    assert ConstatEnregistre.objects.count() == 12
     # Out of date after a write: the page shows the new constat (the État's total changed).
     tableau = TableauEngagements.objects.get(convention__slug=CALPA, en_vigueur=True)
     ligne = tableau.engagements.filter(financeur__slug="etat").first()
@@ -217,7 +228,8 @@ def test_le_tableau_de_bord_lit_les_constats_enregistres(documents, client_admin
 
 def _orm(numero: int):
     """The ORM's own doors, on the documents: bulk update, bulk update of objects, queryset
-    delete, moving a délibération, a financeur's catégorie, a séance's counts, a mesure."""
+    delete, moving a délibération, a financeur's catégorie, a séance's counts, mesures, a
+    bilan's status and dates, an axe's intitulé, tranches, a due date."""
 
     def faire():
         lignes = Engagement.objects.filter(tableau__convention__slug=CALPA).order_by("pk")
@@ -250,6 +262,12 @@ def _orm(numero: int):
             )
         elif numero == 9:
             Tranche.objects.update(montant=F("montant") + 1)
+        elif numero == 10:
+            Bilan.objects.filter(convention__slug=CALPA).update(
+                date_deliberation="2024-03-01", date_transmission="2024-03-20"
+            )
+        elif numero == 11:
+            Convention.objects.filter(slug=CALPA).update(bilan_echeance_mois=1)
 
     return (f"orm-{numero}", faire)
 
@@ -263,7 +281,7 @@ def portes(monde):  # noqa: F811 (the fixture imported above)
         (action, lambda s=(action, donnees): rejouer(superutilisateur, [s]))
         for action, donnees in soumissions
     ]
-    return envois + [_orm(numero) for numero in range(10)]
+    return envois + [_orm(numero) for numero in range(12)]
 
 
 @pytest.mark.hypothesis
@@ -289,6 +307,7 @@ def test_apres_des_ecritures_au_hasard_les_constats_enregistres_sont_exacts(port
         portes_prises = [portes[r][0] for r, _l in suite]
         assert enregistres_a_jour() == recalcul_complet(), portes_prises
         assert montants_enregistres() == montants_recalcules(), portes_prises
+        assert calendrier_enregistre() == calendrier_recalcule(), portes_prises
         transaction.set_rollback(True)
 
 

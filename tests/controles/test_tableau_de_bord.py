@@ -1,5 +1,5 @@
 """What the dashboard reads faster gives the same answers: the calendar of every convention read
-as rows (``services.echeances``) finds what the full check finds."""
+from the stored due dates (``enregistres.echeances``) finds what the full check finds."""
 
 from datetime import date
 
@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from controles.constats import Regle
-from controles.services import controler, echeances
+from controles.enregistres import echeances
+from controles.services import controler
 from conventions.models import Convention
 from tests.bilans.factories import BilanFactory
 from tests.conventions.factories import ConventionFactory

@@ -10,8 +10,7 @@ from commun.telechargements import reponse_export
 from comptes.acces import conventions_de, cote_de, territoires_de
 from comptes.droits import peut_exporter
 from controles.constats import Resume, trier
-from controles.enregistres import constats_enregistres, erreurs_a_traiter
-from controles.services import echeances
+from controles.enregistres import constats_enregistres, echeances, erreurs_a_traiter
 from conventions.models import Convention, TableauEngagements
 from conventions.selectors.periodes import (
     conventions_sans_tableau_en_vigueur,
