@@ -219,16 +219,13 @@ def recalculer(pks: list[int]) -> None:
         )
 
 
-def constats_enregistres(conventions, *, annee: int | None = None) -> list[ConstatEnregistre]:
-    """The stored constats of ``conventions`` (brought up to date first), of ``annee`` if
-    given, in the order of ``constats.trier``."""
+def constats_enregistres(conventions) -> list[ConstatEnregistre]:
+    """The stored constats of ``conventions`` (brought up to date first), in the order of
+    ``constats.trier``."""
     a_jour(conventions)
-    lignes = ConstatEnregistre.objects.filter(convention__in=conventions.order_by().values("pk"))
-    if annee is not None:
-        lignes = lignes.filter(
-            Q(annee_debut__isnull=True) | Q(annee_debut__lte=annee, annee_fin__gte=annee)
-        )
-    return trier(lignes)
+    return trier(
+        ConstatEnregistre.objects.filter(convention__in=conventions.order_by().values("pk"))
+    )
 
 
 def erreurs_a_traiter(constats) -> list:
@@ -236,7 +233,7 @@ def erreurs_a_traiter(constats) -> list:
     return [
         c
         for c in constats
-        if c.severite == Severite.ERREUR and c.code != "calendrier" and c.a_traiter
+        if c.severite == Severite.ERREUR and c.code != Regle.CALENDRIER and c.a_traiter
     ]
 
 
@@ -257,8 +254,8 @@ def _echeances_a_enregistrer(conventions) -> list[EcheanceEnregistree]:
             convention_id=pk,
             annee=annee,
             echeance=echeance,
-            deliberation=dates.get((pk, annee), (None, None))[0],
-            transmission=dates.get((pk, annee), (None, None))[1],
+            deliberation=deliberation,
+            transmission=transmission,
         )
         for pk, debut, fin, jour, mois, apres in conventions.values_list(
             "pk",
@@ -270,6 +267,7 @@ def _echeances_a_enregistrer(conventions) -> list[EcheanceEnregistree]:
         )
         for annee in range(debut, fin + 1)
         if (echeance := Convention.echeance(annee, jour, mois, apres)) is not None
+        for deliberation, transmission in [dates.get((pk, annee), (None, None))]
     ]
 
 

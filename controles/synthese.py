@@ -105,9 +105,9 @@ def _realise(conventions, annee, par):
 
 
 def engagements_par_dispositif(conventions, annee: int) -> tuple[list[Totaux], Totaux]:
-    """The lines by dispositif and their total, for ``annee`` and the year before: six grouped
-    queries (engaged by dispositif and in all, each from the tableaux and the tranches;
-    realised by dispositif and in all)."""
+    """The lines by dispositif and their total, for ``annee`` and the year before: four grouped
+    queries (engaged by dispositif and in all, from the stored amounts; realised by dispositif
+    and in all), after the check that the stored amounts are up to date."""
     lignes: dict[str, Totaux] = {}
 
     def ligne(cle):
