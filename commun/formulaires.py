@@ -2,11 +2,12 @@
 written without a template per option (the dashboard's list of territoires)."""
 
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
 
 from commun.formats import nombre
 from commun.montants import MontantRefuse, lire_montant
@@ -14,43 +15,51 @@ from commun.montants import MontantRefuse, lire_montant
 
 class ListeDeChoix(forms.Select):
     """A ``<select>`` whose options are written in Python: Django renders each option through
-    its own template, which for the hundred-odd territoires of a national list cost more than
-    the rest of the form. The same markup (attributes, ``selected``, option groups)."""
+    its own template, and builds a dictionary per option first, which for the hundred-odd
+    territoires of a national list cost more than the rest of the form. The same markup
+    (attributes, ``selected``, option groups)."""
 
     @staticmethod
     def attributs(attrs: dict) -> str:
         """`` id="…" required``: as Django's ``attrs.html`` writes them, in their order."""
-        return format_html_join(
-            "",
-            " {}{}",
-            (
-                (nom, "" if valeur is True else format_html('="{}"', valeur))
-                for nom, valeur in attrs.items()
-                if valeur is not False
-            ),
+        return "".join(
+            f" {nom}" if valeur is True else f' {nom}="{_echapper(valeur)}"'
+            for nom, valeur in attrs.items()
+            if valeur is not False
         )
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groupes = []
-        for nom_du_groupe, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], self.attributs(option["attrs"]), option["label"])
-                    for option in options
-                ),
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        choisies = {str(v) for v in self.format_value(value)}
+        deja = False  # one option selected at most, as Django's (unless multiple)
+
+        def option(valeur, libelle) -> str:
+            nonlocal deja
+            choisie = (not deja or self.allow_multiple_selected) and str(valeur) in choisies
+            deja = deja or choisie
+            return (
+                f'<option value="{_echapper(valeur)}"{" selected" if choisie else ""}>'
+                f"{_echapper(libelle)}</option>"
             )
-            if nom_du_groupe:
-                html = format_html('<optgroup label="{}">{}</optgroup>', nom_du_groupe, html)
-            groupes.append(html)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            self.attributs(widget["attrs"]),
-            format_html_join("", "{}", ((groupe,) for groupe in groupes)),
+
+        html = []
+        for valeur, libelle in self.choices:
+            if isinstance(libelle, list | tuple):
+                html.append(f'<optgroup label="{_echapper(valeur)}">')
+                html += [option(v, texte) for v, texte in libelle]
+                html.append("</optgroup>")
+            else:
+                html.append(option(valeur, libelle))
+        return mark_safe(
+            f'<select name="{_echapper(name)}"{self.attributs(attrs)}>{"".join(html)}</select>'
         )
+
+
+def _echapper(valeur) -> str:
+    """``conditional_escape`` without its per-call cost on plain strings."""
+    return str(valeur) if isinstance(valeur, SafeData) else escape(str(valeur))
 
 
 class NombreFrancais(forms.DecimalField):

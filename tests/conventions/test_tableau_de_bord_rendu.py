@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.html import conditional_escape
 
 from commun.formulaires import ListeDeChoix
 from conventions.models import TableauEngagements
@@ -20,6 +21,13 @@ def test_les_lignes_de_la_page_sont_celles_de_django_tables2(documents):
     lignes = [[(a, str(c)) for a, c in cellules] for cellules in table.lignes_de_la_page()]
     assert lignes == attendues
     assert len(lignes) == 3 and 'class="montant"' in lignes[0][4][0]
+    # The page writes each row in one string: the same cells, escaped as a template would.
+    rangees = table.rangees_de_la_page()
+    assert [str(r) for r in rangees] == [
+        "<tr>" + "".join(f"<td {a}>{conditional_escape(c)}</td>" for a, c in ligne) + "</tr>"
+        for ligne in table.lignes_de_la_page()
+    ]
+    assert rangees[0].startswith('<tr><td class="tete-de-bloc" data-label="Territoire">')
 
 
 def test_la_liste_de_choix_ecrit_le_meme_select_que_django():

@@ -119,3 +119,17 @@ def test_la_cle_francaise():
         "Oeuvre",
         "Œuvre",
     ]
+
+
+def test_postgresql_lit_les_territoires_dans_l_ordre_d_un_index(db):
+    """On PostgreSQL the territoires' names have an index in French order (migration
+    ``conventions/0012``): the dashboard walks its first territoires instead of sorting every
+    tableau en vigueur. SQLite has none (its ``fr`` is a Python function)."""
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        if connection.vendor != "postgresql":
+            pytest.skip("index propre à PostgreSQL")
+        curseur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'territoire_nom_fr'")
+        (definition,) = curseur.fetchone()
+    assert "(nom COLLATE fr)" in definition and "conventions_territoire" in definition
