@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from commun.evenements import evenement
 from commun.formats import date_longue
+from commun.parmi import parmi
 from comptes import droits, roles
 from comptes.acces import cote_de
 
@@ -320,7 +321,7 @@ def a_traiter(utilisateur, conventions) -> list[Bilan]:
     cote = cote_de(utilisateur)
     statut = Statut.TRANSMIS if cote == ETAT else Statut.A_COMPLETER
     bilans = list(
-        Bilan.objects.filter(convention__in=conventions.order_by().values("pk"), statut=statut)
+        Bilan.objects.filter(parmi("convention", conventions), statut=statut)
         .select_related("convention")
         .order_by("date_transmission", "convention__intitule", "annee")
     )

@@ -3,6 +3,7 @@ commitment paid by tranches."""
 
 from django.db.models import Count, Prefetch, Q
 
+from commun.parmi import parmi
 from conventions.models import EngagementPluriannuel, TableauEngagements
 
 
@@ -10,7 +11,7 @@ def periodes_sans_version_en_vigueur(conventions) -> list[dict]:
     """Periods whose tableau has versions but none en vigueur: the checks cannot say which
     amounts hold. One query."""
     return list(
-        TableauEngagements.objects.filter(convention__in=conventions)
+        TableauEngagements.objects.filter(parmi("convention", conventions))
         .exclude(nature=TableauEngagements.Nature.PREVISIONNEL_BILAN)
         .values("convention__slug", "convention__intitule", "annee_debut", "annee_fin")
         .annotate(versions=Count("pk"), en_vigueur=Count("pk", filter=Q(en_vigueur=True)))
