@@ -12,7 +12,10 @@ figures in a table. Overseas départements are not drawn; the table lists them.
 import json
 from decimal import Decimal
 from functools import cache
+from html import escape
 from pathlib import Path
+
+from django.utils.safestring import mark_safe
 
 from commun.formats import euros
 
@@ -26,6 +29,12 @@ ZERO = "#eeeeee"  # a convention, nothing engaged
 def formes() -> dict:
     """The shapes file: ``viewBox``, ``attribution``, ``departements`` (code → path)."""
     return json.loads(FORMES.read_text(encoding="utf-8"))
+
+
+@cache
+def _traces_echappes() -> dict[str, str]:
+    """Each département's path, escaped once for the ``d`` attribute (a page draws 96)."""
+    return {code: escape(trace) for code, trace in formes()["departements"].items()}
 
 
 def arrondi(valeur: Decimal) -> Decimal:
@@ -90,10 +99,20 @@ def carte(valeurs: dict[str, Decimal], noms: dict[str, str], mesure: str, unite=
             sans += 1
         departements.append({"code": code, "d": trace, "fill": fill, "titre": titre})
     decalage = len(TEINTES) - len(textes)
+    traces = _traces_echappes()
     return {
         "viewBox": donnees["viewBox"],
         "attribution": donnees["attribution"],
         "departements": departements,
+        # The ``<path>`` elements, written here: a template loop over 96 long paths cost more
+        # than the rest of the synthesis.
+        "traces": mark_safe(
+            "".join(
+                f'<path d="{traces[d["code"]]}" fill="{d["fill"]}" stroke="#5f6b7a" '
+                f'stroke-width="0.6"><title>{escape(d["titre"])}</title></path>'
+                for d in departements
+            )
+        ),
         "legende": [
             {"fill": TEINTES[rang + decalage], "texte": texte, "nombre": comptes[rang]}
             for rang, texte in enumerate(textes)

@@ -19,18 +19,14 @@ def arrondi(montant: Decimal) -> Decimal:
 
 
 def nombre(valeur: Decimal | int) -> str:
-    """« 5 072 », « 0,5 »: a number in French, with cents only when there are some."""
+    """« 5 072 », « 0,50 »: a number in French, with cents only when there are some."""
     valeur = arrondi(valeur)
-    signe = "-" if valeur < 0 else ""
-    entiers, _, centimes = f"{abs(valeur):.2f}".partition(".")
-    groupes = []
-    while entiers:
-        groupes.insert(0, entiers[-3:])
-        entiers = entiers[:-3]
-    texte = signe + ESPACE_FINE.join(groupes)
-    if centimes != "00":
-        texte += "," + centimes
-    return texte
+    if not valeur:
+        valeur = abs(valeur)  # « 0 », never « -0 »
+    # Python groups the thousands (``,``); a page of a hundred amounts calls this often.
+    entiers, _, centimes = f"{valeur:,.2f}".partition(".")
+    entiers = entiers.replace(",", ESPACE_FINE)
+    return entiers if centimes == "00" else f"{entiers},{centimes}"
 
 
 def euros(montant: Decimal | int | None) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from commun.parmi import parmi
 from conventions.models import Tranche, somme
 
 from .enregistres import a_jour
@@ -19,7 +20,8 @@ ZERO = Decimal("0.00")
 
 def annees_des_tranches(conventions) -> set[int]:
     return set(
-        Tranche.objects.filter(engagement__convention__in=conventions)
+        Tranche.objects.filter(parmi("engagement__convention", conventions))
+        .order_by()  # the models' default order would join and widen the DISTINCT
         .values_list("annee", flat=True)
         .distinct()
     )
@@ -28,9 +30,20 @@ def annees_des_tranches(conventions) -> set[int]:
 def montants(conventions, annees):
     """The stored amounts of ``conventions`` (up to date) for ``annees``."""
     a_jour(conventions)
-    return MontantEnregistre.objects.filter(
-        annee__in=annees, convention__in=conventions.order_by().values("pk")
-    )
+    return MontantEnregistre.objects.filter(parmi("convention", conventions), annee__in=annees)
+
+
+# The paths from the convention the stored amounts carry themselves (no join).
+COPIES = {"dispositif": "dispositif", "territoire__departement": "departement"}
+
+
+def _champ_enregistre(chemin: str) -> str:
+    """``chemin`` from the convention (``territoire__departement__nom``) as a path from the
+    stored amounts (``departement__nom``)."""
+    for depuis, copie in COPIES.items():
+        if chemin == depuis or chemin.startswith(f"{depuis}__"):
+            return copie + chemin[len(depuis) :]
+    return f"convention__{chemin}"
 
 
 def engage(conventions, annees, par: tuple[str, ...] = ()) -> dict[tuple, dict]:
@@ -45,7 +58,7 @@ def engage(conventions, annees, par: tuple[str, ...] = ()) -> dict[tuple, dict]:
             "dont_tranches_collectivite": ZERO,
         }
     )
-    champs = ["annee", *(f"convention__{p}" for p in par)]
+    champs = ["annee", *(_champ_enregistre(p) for p in par)]
     tranches = Q(tranches=True)
     rangs = (
         montants(conventions, annees)

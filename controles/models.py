@@ -11,7 +11,7 @@ stored for the generation they were computed from (``calcule_pour``)."""
 
 from django.db import models
 
-from conventions.models import Convention
+from conventions.models import Convention, Departement
 from conventions.models.communs import MONTANT
 
 from .constats import Regle, Severite, SurDesAnnees
@@ -92,6 +92,18 @@ class MontantEnregistre(models.Model):
     tranches = models.BooleanField("tranches d'engagements pluriannuels", default=False)
     etat = models.DecimalField("État", **MONTANT)
     collectivite = models.DecimalField("collectivités", **MONTANT)
+    # The convention's dispositif and its territoire's département, copied so that the
+    # synthesis groups the stored rows without joining the conventions and the territoires
+    # (both are in ``enregistres.CHEMINS``: a change makes these rows out of date).
+    dispositif = models.CharField("dispositif", max_length=30)
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name="département",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "montant engagé enregistré"

@@ -58,21 +58,29 @@ def tranches_sans_tableau(conventions):
 
 
 def montants_par_convention(conventions) -> list[dict]:
-    """``{convention, annee, axe, tranches, etat, collectivite}`` rows: a convention's year by
-    top-level axe (its tranches on one line of their own), État and collectivités."""
+    """``{convention, annee, axe, tranches, etat, collectivite, dispositif, departement}``
+    rows: a convention's year by top-level axe (its tranches on one line of their own), État
+    and collectivités, with the convention's dispositif and département to group them by."""
     tableaux = (
         lignes_des_tableaux(conventions)
         .values(
             convention_id=F("tableau__convention"),
             annee=F("tableau__annee_debut"),
             axe=AXE_DE_PREMIER_NIVEAU,
+            dispositif=F("tableau__convention__dispositif"),
+            departement_id=F("tableau__convention__territoire__departement"),
         )
         .annotate(etat=somme("montant", ETAT), collectivite=somme("montant", COLLECTIVITE))
         .order_by()
     )
     tranches = (
         tranches_sans_tableau(conventions)
-        .values("annee", convention_id=F("engagement__convention"))
+        .values(
+            "annee",
+            convention_id=F("engagement__convention"),
+            dispositif=F("engagement__convention__dispositif"),
+            departement_id=F("engagement__convention__territoire__departement"),
+        )
         .annotate(
             etat=somme("montant", Q(engagement__financeur__categorie="etat")),
             collectivite=somme("montant", Q(engagement__financeur__categorie="collectivite")),

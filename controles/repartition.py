@@ -38,7 +38,7 @@ def engage_par_axe(conventions, annee: int) -> list[LigneAxe]:
     line of their own); dispositifs in their usual order, then the larger État amount."""
     rangs = (
         engage.montants(conventions, [annee])
-        .values(dispositif=F("convention__dispositif"), nom_axe=F("axe"))
+        .values("dispositif", nom_axe=F("axe"))
         .annotate(e=somme("etat"), c=somme("collectivite"))
         .order_by("dispositif", "nom_axe")
     )

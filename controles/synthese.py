@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from bilans.models import Bilan
+from commun.parmi import parmi
 from conventions.models import Convention, TableauEngagements, somme
 
 from . import engage, enregistres
@@ -30,6 +31,17 @@ from .enregistres import echeances
 from .models import ConstatEnregistre
 
 LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
+SLUG = "--slug--"  # a slug in an address reversed once, replaced by each convention's
+
+
+def _liens(modele: str):
+    """slug → ``modele`` (an address reversed with ``SLUG``) for that convention: one
+    ``reverse`` for the hundred conventions of a list, not one each."""
+    return lambda slug: modele.replace(SLUG, slug)
+
+
+def _liens_des_conventions():
+    return _liens(reverse("conventions:detail", args=[SLUG]))
 
 
 def annees_disponibles(conventions) -> list[int]:
@@ -37,7 +49,8 @@ def annees_disponibles(conventions) -> list[int]:
     pluriannuels, newest first."""
     tableaux = (
         TableauEngagements.objects.en_vigueur()
-        .filter(convention__in=conventions, annee_debut=F("annee_fin"))
+        .filter(parmi("convention", conventions), annee_debut=F("annee_fin"))
+        .order_by()  # the models' default order would join and widen the DISTINCT
         .values_list("annee_debut", flat=True)
         .distinct()
     )
@@ -97,7 +110,7 @@ class Totaux:
 def _realise(conventions, annee, par):
     champs = [par] if par else ["annee"]
     return (
-        Bilan.objects.filter(annee=annee, convention__in=conventions)
+        Bilan.objects.filter(parmi("convention", conventions), annee=annee)
         .values(*champs)
         .annotate(etat=somme("financement_etat_recu"), collectivite=somme("depenses_collectivite"))
         .order_by(*champs)
@@ -159,13 +172,7 @@ class LigneBilan:
     transmis_le: date | None = None
     attente: int | None = None  # days waiting for review, when transmitted
     annee: int = 0
-
-    @property
-    def lien(self) -> str:
-        """The bilan's page, or the convention's when none is recorded (built when shown)."""
-        if self.bilan:
-            return reverse("bilans:detail", args=[self.slug, self.annee])
-        return reverse("conventions:detail", args=[self.slug])
+    lien: str = ""  # the bilan's page, or the convention's when none is recorded
 
 
 @dataclass
@@ -190,16 +197,10 @@ def bilans_de_l_annee(
 ) -> BilansDeLAnnee:
     """The conventions covering ``annee`` and the state of their bilan: late (the calendar rule:
     its constats ``erreur`` of the year, with their days), transmitted and waiting since, to
-    complete, validated. Six queries: the conventions, the bilans, the calendar rule's four
+    complete, validated. One query for the conventions and their bilans, the calendar rule's
     (none when the caller passes ``calendrier``, the rule's constats of ``conventions``)."""
     aujourdhui = aujourdhui or timezone.localdate()
     couvrant = conventions.filter(annee_debut__lte=annee, annee_fin__gte=annee)
-    bilans = {
-        b.convention_id: b
-        for b in Bilan.objects.filter(annee=annee, convention__in=couvrant.values("pk")).only(
-            "convention", "statut", "date_transmission", "annee"
-        )
-    }
     if calendrier is None:
         calendrier = echeances(couvrant, aujourdhui=aujourdhui)
     retards = {
@@ -209,33 +210,63 @@ def bilans_de_l_annee(
     }
     lignes, comptes = [], {}
     statuts = dict(Bilan.Statut.choices)
-    for convention in couvrant.select_related("territoire").order_by("territoire__nom", "intitule"):
-        bilan = bilans.get(convention.pk)
+    lien_du_bilan = _liens(reverse("bilans:detail", args=[SLUG, annee]))
+    lien_de_la_convention = _liens_des_conventions()
+    # One row per convention of the year with its bilan's status and date, read as values: a
+    # national year has a hundred conventions or more, and objects cost more than the rows.
+    for (
+        pk,
+        territoire,
+        intitule,
+        slug,
+        dispositif,
+        jour,
+        mois,
+        apres,
+        statut,
+        transmis_le,
+    ) in (
+        couvrant.annotate(du_bilan=FilteredRelation("bilans", condition=Q(bilans__annee=annee)))
+        .order_by("territoire__nom", "intitule")
+        .values_list(
+            "pk",
+            "territoire__nom",
+            "intitule",
+            "slug",
+            "dispositif",
+            "bilan_echeance_jour",
+            "bilan_echeance_mois",
+            "bilan_echeance_annees_apres",
+            "du_bilan__statut",
+            "du_bilan__date_transmission",
+        )
+    ):
         ligne = LigneBilan(
-            territoire=convention.territoire.nom,
-            convention=convention.intitule,
-            slug=convention.slug,
-            dispositif=LIBELLES_DISPOSITIFS.get(convention.dispositif, convention.dispositif),
-            echeance=convention.echeance_bilan(annee),
-            bilan=bilan is not None,
-            statut=statuts[bilan.statut] if bilan else "non enregistré",
+            territoire=territoire,
+            convention=intitule,
+            slug=slug,
+            dispositif=LIBELLES_DISPOSITIFS.get(dispositif, dispositif),
+            echeance=Convention.echeance(annee, jour, mois, apres),
+            bilan=statut is not None,
+            statut=statuts[statut] if statut else "non enregistré",
             etat="en cours",
             annee=annee,
+            lien=lien_du_bilan(slug) if statut is not None else lien_de_la_convention(slug),
         )
         compte = comptes.setdefault(ligne.territoire, CompteTerritoire(ligne.territoire))
         compte.attendus += 1
-        if convention.pk in retards:
-            ligne.etat, ligne.retard = "en retard", retards[convention.pk]
+        if pk in retards:
+            ligne.etat, ligne.retard = "en retard", retards[pk]
             compte.en_retard += 1
-        elif bilan and bilan.statut == Bilan.Statut.TRANSMIS:
-            ligne.etat, ligne.transmis_le = "transmis", bilan.date_transmission
-            if bilan.date_transmission:
-                ligne.attente = (aujourdhui - bilan.date_transmission).days
+        elif statut == Bilan.Statut.TRANSMIS:
+            ligne.etat, ligne.transmis_le = "transmis", transmis_le
+            if transmis_le:
+                ligne.attente = (aujourdhui - transmis_le).days
             compte.transmis += 1
-        elif bilan and bilan.statut == Bilan.Statut.A_COMPLETER:
+        elif statut == Bilan.Statut.A_COMPLETER:
             ligne.etat = "à compléter"
             compte.a_completer += 1
-        elif bilan and bilan.statut == Bilan.Statut.VALIDE:
+        elif statut == Bilan.Statut.VALIDE:
             ligne.etat = "validé"
             compte.valides += 1
         lignes.append(ligne)
@@ -291,7 +322,7 @@ def constats_par_regle(
     enregistres.a_jour(conventions)
     lignes = ConstatEnregistre.objects.filter(
         Q(annee_debut__isnull=True) | Q(annee_debut__lte=annee, annee_fin__gte=annee),
-        convention__in=conventions.order_by().values("pk"),
+        parmi("convention", conventions),
     )
     groupes: dict[tuple, dict] = {}
 
@@ -300,41 +331,35 @@ def constats_par_regle(
             (str(code), str(severite)), {"nombre": 0, "conventions": {}, "territoires": set()}
         )
 
-    for code, severite, nombre in (
-        lignes.values("code", "severite")
-        .annotate(n=Count("pk"))
-        .values_list("code", "severite", "n")
-    ):
-        groupe(code, severite)["nombre"] = nombre
-    concernees = lignes.values_list(
-        "code",
-        "severite",
-        "convention__territoire__nom",
-        "convention__intitule",
-        "convention__slug",
-    ).distinct()
-    for code, severite, territoire, intitule, slug in concernees.order_by(
-        "code", "severite", "convention__territoire__nom", "convention__intitule"
-    ):
-        cible = groupe(code, severite)
-        cible["conventions"][slug] = (territoire, intitule)
-        cible["territoires"].add(territoire)
+    # Counted by the database per rule and convention, in one query on the stored constats
+    # alone; the names of the conventions concerned in a second (a join in the first would
+    # pass every constat's convention and territoire through it).
+    par_convention = list(
+        lignes.values_list("code", "severite", "convention").annotate(n=Count("pk")).order_by()
+    )
     if calendrier is None:
         calendrier = echeances(conventions, aujourdhui=aujourdhui)
     calendrier = [c for c in calendrier if c.couvre(annee)]
+    concernees = {pk for _code, _severite, pk, _n in par_convention}
+    concernees |= {c.convention_id for c in calendrier}
     noms = {
         pk: (territoire, intitule, slug)
         for pk, territoire, intitule, slug in Convention.objects.filter(
-            pk__in={c.convention_id for c in calendrier}
+            pk__in=concernees
         ).values_list("pk", "territoire__nom", "intitule", "slug")
     }
-    for constat in calendrier:
-        cible = groupe(constat.code, constat.severite)
-        cible["nombre"] += 1
-        territoire, intitule, slug = noms[constat.convention_id]
+    # The calendar's constats are not stored (a rule of today's date): one each.
+    for code, severite, pk, nombre in [
+        *par_convention,
+        *((c.code, c.severite, c.convention_id, 1) for c in calendrier),
+    ]:
+        cible = groupe(code, severite)
+        cible["nombre"] += nombre
+        territoire, intitule, slug = noms[pk]
         cible["conventions"][slug] = (territoire, intitule)
         cible["territoires"].add(territoire)
     regles = dict(Regle.choices)
+    lien = _liens_des_conventions()
     resultat = []
     for (code, severite), g in groupes.items():
         concernes = sorted(
@@ -349,8 +374,7 @@ def constats_par_regle(
                 severite=severite,
                 nombre=g["nombre"],
                 conventions=[
-                    (territoire, intitule, reverse("conventions:detail", args=[slug]))
-                    for territoire, intitule, slug in montres
+                    (territoire, intitule, lien(slug)) for territoire, intitule, slug in montres
                 ],
                 nombre_de_conventions=len(concernes),
                 nombre_de_territoires=len(g["territoires"]),

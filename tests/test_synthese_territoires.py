@@ -308,3 +308,37 @@ def test_a_l_echelle_nationale_les_sommes_de_la_synthese_sont_celles_des_lignes(
                 or 0
             )
             assert attendu == tableaux + tranches, (annee, cote)
+
+
+def test_un_territoire_qui_change_de_departement_emporte_ses_montants(avec_la_haute_saone):
+    """The stored amounts carry the département (no join when the synthesis groups them): a
+    territoire moved to another département moves its amounts at the next read."""
+    conventions = Convention.objects.all
+    assert [d.code for d in repartition.engage_par_departement(conventions(), 2023)] == ["21"]
+    dijon = Territoire.objects.get(slug="dijon-metropole")
+    dijon.departement_id = "70"
+    dijon.save()
+    (ligne,) = repartition.engage_par_departement(conventions(), 2023)
+    assert (ligne.code, ligne.nom, ligne.engage_etat) == ("70", "Haute-Saône", 518667)
+    lignes, total = synthese.engagements_par_dispositif(conventions(), 2023)
+    assert total.engage_etat == 518667
+
+
+def test_les_longs_tableaux_sont_ecrits_comme_un_gabarit_les_ecrirait(
+    avec_la_haute_saone, client_admin
+):
+    """The départements', bilans' and constats' rows and the filters' options, written in
+    Python (``pages/templatetags/rangees.py``): escaped, each cell named for a phone."""
+    Territoire.objects.filter(slug="dijon-metropole").update(nom="Dijon <Métropole> & co")
+    page = client_admin.get(URL + "?annee=2023").content.decode()
+    assert (
+        '<tr><th scope="row">Côte-d&#x27;Or (21)</th><td data-label="Région">'
+        'Bourgogne-Franche-Comté</td><td class="montant" data-label="Engagé État">'
+        "518\u202f667\u00a0€</td>"
+    ) in page
+    assert '<th scope="row">Dijon &lt;Métropole&gt; &amp; co</th>' in page
+    assert '<td data-label="Territoire">Dijon &lt;Métropole&gt; &amp; co</td>' in page
+    assert '<li>Dijon &lt;Métropole&gt; &amp; co : <a href="/conventions/' in page
+    assert '<option value="27">Bourgogne-Franche-Comté</option>' in page
+    page = client_admin.get(URL + "?annee=2021&departement=70").content.decode()
+    assert '<option value="70" selected>Haute-Saône (70)</option>' in page

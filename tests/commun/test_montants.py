@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from commun.formats import euros
+from commun.formats import ESPACE_FINE, arrondi, euros, nombre
 from commun.montants import MontantRefuse, lire_montant
 
 
@@ -69,3 +71,31 @@ def test_le_nom_de_la_valeur_change_les_mots_pas_la_regle():
 @pytest.mark.parametrize("montant", ["0", "0.05", "1234.50", "347000", "999999999999.99"])
 def test_un_montant_affiche_se_relit(montant):
     assert lire_montant(euros(Decimal(montant))) == Decimal(montant)
+
+
+def _nombre_d_avant(valeur) -> str:
+    """``formats.nombre`` as it was written before Python grouped the thousands for it."""
+    valeur = arrondi(valeur)
+    signe = "-" if valeur < 0 else ""
+    entiers, _, centimes = f"{abs(valeur):.2f}".partition(".")
+    groupes = []
+    while entiers:
+        groupes.insert(0, entiers[-3:])
+        entiers = entiers[:-3]
+    texte = signe + ESPACE_FINE.join(groupes)
+    return texte + ("," + centimes if centimes != "00" else "")
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**13), max_value=10**13),
+        st.decimals(min_value=-(10**12), max_value=10**12, places=3, allow_nan=False),
+    )
+)
+def test_un_nombre_s_ecrit_comme_avant(valeur):
+    assert nombre(valeur) == _nombre_d_avant(valeur)
+
+
+def test_zero_negatif_s_ecrit_zero():
+    assert nombre(Decimal("-0.00")) == nombre(Decimal("-0.004")) == "0"
+    assert nombre(Decimal("-1234567.5")) == "-1\u202f234\u202f567,50"

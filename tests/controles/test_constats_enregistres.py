@@ -68,7 +68,16 @@ def enregistres_a_jour() -> list[tuple]:
 def montants_recalcules() -> list[tuple]:
     """What each convention engages each year, summed from scratch."""
     return sorted(
-        (m["convention_id"], m["annee"], m["axe"], m["tranches"], m["etat"], m["collectivite"])
+        (
+            m["convention_id"],
+            m["annee"],
+            m["axe"],
+            m["tranches"],
+            m["etat"],
+            m["collectivite"],
+            m["dispositif"],
+            m["departement_id"],
+        )
         for m in montants_par_convention(Convention.objects.all())
     )
 
@@ -78,7 +87,14 @@ def montants_enregistres() -> list[tuple]:
     a_jour(Convention.objects.all())
     return sorted(
         MontantEnregistre.objects.values_list(
-            "convention_id", "annee", "axe", "tranches", "etat", "collectivite"
+            "convention_id",
+            "annee",
+            "axe",
+            "tranches",
+            "etat",
+            "collectivite",
+            "dispositif",
+            "departement_id",
         )
     )
 

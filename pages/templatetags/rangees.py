@@ -1,0 +1,143 @@
+"""The synthesis's long tables, their rows written in Python: the départements (a hundred at
+national size), the bilans and the territoires (25 each). A template loop resolves and escapes
+each cell on its own; at national size it cost more than every query of the page. The same
+markup as a template would write: a row header, each cell with its column's name
+(``data-label``, which a phone writes before the figure)."""
+
+from html import escape
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from commun.formats import date_longue, euros, nombre
+
+register = template.Library()
+
+
+def _cellule(libelle: str, contenu: str, montant: bool = False) -> str:
+    """A ``<td>``; ``contenu`` is already escaped."""
+    classe = ' class="montant"' if montant else ""
+    return f'<td{classe} data-label="{libelle}">{contenu}</td>'
+
+
+def _rangees(lignes) -> str:
+    return mark_safe("".join(lignes))
+
+
+@register.simple_tag
+def rangees_departements(departements) -> str:
+    """Département (code), région, État and collectivités engaged."""
+    return _rangees(
+        f'<tr><th scope="row">{escape(d.nom)}{f" ({escape(d.code)})" if d.code else ""}</th>'
+        + _cellule("Région", escape(d.region) if d.region else "—")
+        + _cellule("Engagé État", euros(d.engage_etat), montant=True)
+        + _cellule("Engagé collectivités", euros(d.engage_collectivite), montant=True)
+        + "</tr>"
+        for d in departements
+    )
+
+
+@register.simple_tag
+def rangees_territoires(comptes) -> str:
+    """A territoire's bilans: attendus, en retard, transmis, à compléter, validés."""
+    return _rangees(
+        f'<tr><th scope="row">{escape(c.territoire)}</th>'
+        + "".join(
+            _cellule(libelle, nombre(getattr(c, champ)), montant=True)
+            for libelle, champ in (
+                ("Attendus", "attendus"),
+                ("En retard", "en_retard"),
+                ("Transmis", "transmis"),
+                ("À compléter", "a_completer"),
+                ("Validés", "valides"),
+            )
+        )
+        + "</tr>"
+        for c in comptes
+    )
+
+
+def _transmis(ligne) -> str:
+    if not ligne.transmis_le:
+        return "—"
+    texte = date_longue(ligne.transmis_le)
+    if ligne.attente is not None:
+        texte += f" (en attente depuis {nombre(ligne.attente)} jours)"
+    return texte
+
+
+@register.simple_tag
+def rangees_bilans(lignes) -> str:
+    """A bilan expected: its link, territoire, status, situation (late in bold, in words),
+    due date, days late, transmitted on (and waiting since)."""
+    return _rangees(
+        f'<tr><th scope="row"><a href="{escape(l.lien)}">{escape(l.convention)}</a></th>'
+        + _cellule("Territoire", escape(l.territoire))
+        + _cellule("Statut", escape(l.statut))
+        + _cellule(
+            "Situation",
+            "<strong>en retard</strong>" if l.etat == "en retard" else escape(l.etat),
+        )
+        + _cellule("Échéance", date_longue(l.echeance))
+        + _cellule(
+            "Retard",
+            f"{nombre(l.retard)} jours" if l.retard is not None else "—",
+            montant=True,
+        )
+        + _cellule("Transmis le", _transmis(l))
+        + "</tr>"
+        for l in lignes  # noqa: E741
+    )
+
+
+@register.simple_tag
+def options(choix, choisi) -> str:
+    """The ``<option>`` of a filter's list, ``choisi`` selected: ``choix`` as pairs (code,
+    name) or as the départements' triples (code, name, région), written « name (code) »."""
+    html = []
+    for valeur, nom, *region in choix:
+        texte = f"{nom} ({valeur})" if region else nom
+        selection = " selected" if str(valeur) == str(choisi) else ""
+        html.append(f'<option value="{escape(str(valeur))}"{selection}>{escape(texte)}</option>')
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def rangees_constats(groupes, peut_exporter: bool) -> str:
+    """A rule: its name, severity (in words, in a badge), count, and the conventions named
+    (each a link) with how many more."""
+    return _rangees(
+        f'<tr><th scope="row">{escape(g.regle)}</th>'
+        + _cellule(
+            "Sévérité",
+            f'<span class="constats-badge constats-{escape(g.severite)}">'
+            f"{escape(g.severite)}</span>",
+        )
+        + _cellule("Constats", nombre(g.nombre), montant=True)
+        + _cellule("Concernés", _concernes(g, peut_exporter))
+        + "</tr>"
+        for g in groupes
+    )
+
+
+def _pluriel(nombre_: int) -> str:
+    return "s" if nombre_ > 1 else ""
+
+
+def _concernes(g, peut_exporter: bool) -> str:
+    texte = (
+        f"{nombre(g.nombre_de_conventions)} convention{_pluriel(g.nombre_de_conventions)}, "
+        f"{nombre(g.nombre_de_territoires)} territoire{_pluriel(g.nombre_de_territoires)}"
+        '<ul class="liste-simple">'
+        + "".join(
+            f'<li>{escape(territoire)} : <a href="{escape(lien)}">{escape(intitule)}</a></li>'
+            for territoire, intitule, lien in g.conventions
+        )
+        + "</ul>"
+    )
+    if g.autres:
+        texte += (
+            f"<p>… et {nombre(g.autres)} autre{_pluriel(g.autres)}"
+            f"{' (toutes dans le téléchargement)' if peut_exporter else ''}.</p>"
+        )
+    return texte
