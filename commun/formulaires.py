@@ -2,13 +2,13 @@
 written without a template per option (the dashboard's list of territoires)."""
 
 from decimal import Decimal
-from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 
+from commun.echappement import echapper
 from commun.formats import nombre
 from commun.montants import MontantRefuse, lire_montant
 
@@ -23,7 +23,7 @@ class ListeDeChoix(forms.Select):
     def attributs(attrs: dict) -> str:
         """`` id="…" required``: as Django's ``attrs.html`` writes them, in their order."""
         return "".join(
-            f" {nom}" if valeur is True else f' {nom}="{_echapper(valeur)}"'
+            f" {nom}" if valeur is True else f' {nom}="{echapper(valeur)}"'
             for nom, valeur in attrs.items()
             if valeur is not False
         )
@@ -40,26 +40,21 @@ class ListeDeChoix(forms.Select):
             choisie = (not deja or self.allow_multiple_selected) and str(valeur) in choisies
             deja = deja or choisie
             return (
-                f'<option value="{_echapper(valeur)}"{" selected" if choisie else ""}>'
-                f"{_echapper(libelle)}</option>"
+                f'<option value="{echapper(valeur)}"{" selected" if choisie else ""}>'
+                f"{echapper(libelle)}</option>"
             )
 
         html = []
         for valeur, libelle in self.choices:
             if isinstance(libelle, list | tuple):
-                html.append(f'<optgroup label="{_echapper(valeur)}">')
+                html.append(f'<optgroup label="{echapper(valeur)}">')
                 html += [option(v, texte) for v, texte in libelle]
                 html.append("</optgroup>")
             else:
                 html.append(option(valeur, libelle))
         return mark_safe(
-            f'<select name="{_echapper(name)}"{self.attributs(attrs)}>{"".join(html)}</select>'
+            f'<select name="{echapper(name)}"{self.attributs(attrs)}>{"".join(html)}</select>'
         )
-
-
-def _echapper(valeur) -> str:
-    """``conditional_escape`` without its per-call cost on plain strings."""
-    return str(valeur) if isinstance(valeur, SafeData) else escape(str(valeur))
 
 
 class NombreFrancais(forms.DecimalField):

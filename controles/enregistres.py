@@ -44,6 +44,7 @@ from conventions.models import (
     TotalImprime,
     Tranche,
 )
+from conventions.selectors import periodes
 
 from .constats import Regle, Severite, trier
 from .models import ConstatEnregistre, EcheanceEnregistree, EtatDesConstats, MontantEnregistre
@@ -171,6 +172,8 @@ def recalculer(pks: list[int]) -> None:
     montants = montants_par_convention(conventions)
     dates = _echeances_a_enregistrer(conventions)
     a_traiter = {id(c) for c in cycle.encore_a_traiter(constats)}
+    sans_tableau = set(periodes.sans_tableau_en_vigueur(conventions).values_list("pk", flat=True))
+    sans_version = periodes.nombre_de_periodes_sans_version_en_vigueur(conventions)
     lignes = [
         ConstatEnregistre(
             convention_id=c.convention_id,
@@ -219,6 +222,13 @@ def recalculer(pks: list[int]) -> None:
                 output_field=EtatDesConstats._meta.get_field("calcule_pour"),
             ),
             calcule_le=timezone.now(),
+            sans_tableau_en_vigueur=Case(
+                When(convention__in=sans_tableau, then=Value(True)), default=Value(False)
+            ),
+            periodes_sans_version_en_vigueur=Case(
+                *(When(convention=pk, then=Value(n)) for pk, n in sans_version.items()),
+                default=Value(0),
+            ),
         )
 
 
@@ -227,6 +237,20 @@ def constats_enregistres(conventions) -> list[ConstatEnregistre]:
     ``constats.trier``."""
     a_jour(conventions)
     return trier(ConstatEnregistre.objects.filter(parmi("convention", conventions)))
+
+
+def sans_tableau_en_vigueur(conventions):
+    """Those of ``conventions`` without any tableau en vigueur, as stored (brought up to date
+    first): the few flagged, not every convention's tableaux read."""
+    a_jour(conventions)
+    return conventions.filter(etat_des_constats__sans_tableau_en_vigueur=True)
+
+
+def avec_periodes_sans_version(conventions):
+    """Those of ``conventions`` with a period that has versions but none en vigueur, as
+    stored (brought up to date first)."""
+    a_jour(conventions)
+    return conventions.filter(etat_des_constats__periodes_sans_version_en_vigueur__gt=0)
 
 
 def erreurs_a_traiter(constats) -> list:

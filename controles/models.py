@@ -30,6 +30,14 @@ class EtatDesConstats(models.Model):
     # The generation the stored constats were computed from; 0: never computed.
     calcule_pour = models.PositiveBigIntegerField("constats calculés pour", default=0)
     calcule_le = models.DateTimeField("calculés le", null=True, blank=True)
+    # What the dashboard's « À traiter » lists besides the constats, computed with them: no
+    # tableau en vigueur at all (tranches to spread), periods with versions but none en
+    # vigueur (``conventions.selectors.periodes``). The dashboard reads the few conventions
+    # flagged instead of grouping every tableau of the country.
+    sans_tableau_en_vigueur = models.BooleanField("sans tableau en vigueur", default=False)
+    periodes_sans_version_en_vigueur = models.PositiveIntegerField(
+        "périodes sans version en vigueur", default=0
+    )
 
     class Meta:
         verbose_name = "état des constats"

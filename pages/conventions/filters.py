@@ -34,7 +34,9 @@ class TableauDeBordFilter(django_filters.FilterSet):
 
     def __init__(self, *args, territoires=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["territoire"].queryset = territoires
+        # The list shows names only: the hundred-odd territoires of a national list are read
+        # without their other fields.
+        self.filters["territoire"].queryset = territoires.only("pk", "nom")
 
     def filtrer_annee(self, queryset, name, value):
         return queryset.pour_annee(int(value))

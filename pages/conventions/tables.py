@@ -3,12 +3,12 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
 from commun.cellules import Genre
 from commun.collation import en_francais, libelle_en_francais
+from commun.echappement import echapper
 from commun.formats import arrondi, euros, pourcentage
 from controles.constats import Resume
 from conventions.models import Convention, TableauEngagements
@@ -122,19 +122,30 @@ class TableRapide(tables.Table):
         colonnes = []
         for colonne in self.columns:
             arguments, tous = signature(colonne.render)
-            colonnes.append((colonne, colonne.attrs["td"].as_html(), set(arguments), tous))
+            colonnes.append(
+                (
+                    colonne,
+                    colonne.attrs["td"].as_html(),
+                    set(arguments),
+                    tous,
+                    colonne.render,
+                    colonne.column.empty_values,
+                    tuple(colonne.accessor.bits),
+                )
+            )
         lignes = []
         for ligne in self.paginated_rows:
+            record = ligne.record
             cellules = []
-            for colonne, attributs, arguments, tous in colonnes:
-                valeur = colonne.accessor.resolve(ligne.record, quiet=True)
-                if valeur in colonne.column.empty_values:
+            for colonne, attributs, arguments, tous, rendre, vides, bits in colonnes:
+                valeur = _lire(record, bits, colonne.accessor)
+                if valeur in vides:
                     cellules.append((attributs, colonne.default))
                     continue
-                possibles = {"value": valeur, "record": ligne.record, "table": self}
+                possibles = {"value": valeur, "record": record, "table": self}
                 if not tous:
                     possibles = {k: v for k, v in possibles.items() if k in arguments}
-                cellules.append((attributs, colonne.render(**possibles)))
+                cellules.append((attributs, rendre(**possibles)))
             lignes.append(cellules)
         return lignes
 
@@ -144,11 +155,26 @@ class TableRapide(tables.Table):
         return [
             mark_safe(
                 "<tr>"
-                + "".join(f"<td {attributs}>{conditional_escape(c)}</td>" for attributs, c in ligne)
+                + "".join(f"<td {attributs}>{echapper(c)}</td>" for attributs, c in ligne)
                 + "</tr>"
             )
             for ligne in self.lignes_de_la_page()
         ]
+
+
+def _lire(record, bits, accessor):
+    """``accessor.resolve(record, quiet=True)`` by attributes alone: django-tables2 tries a
+    dictionary lookup first, which on a model instance raises (and costs) at every step. Any
+    step it would treat otherwise (a callable, a missing attribute) goes to its own."""
+    valeur = record
+    try:
+        for bit in bits:
+            valeur = getattr(valeur, bit)
+            if callable(valeur) or isinstance(valeur, dict | list | tuple):
+                raise TypeError
+    except Exception:
+        return accessor.resolve(record, quiet=True)
+    return valeur
 
 
 class TableauDeBordTable(TableRapide):
@@ -236,8 +262,9 @@ class TableauDeBordTable(TableRapide):
 
     def render_convention(self, record):
         url = self.lien(record)
-        return format_html(
-            '<a href="{}?periode={}">{}</a>', url, record.periode, record.convention.intitule
+        return mark_safe(
+            f'<a href="{echapper(url)}?periode={echapper(record.periode)}">'
+            f"{echapper(record.convention.intitule)}</a>"
         )
 
     def value_convention(self, record):
@@ -275,11 +302,9 @@ class TableauDeBordTable(TableRapide):
 
     def render_constats(self, record):
         url = self.lien(record)
-        return format_html(
-            '<a href="{}?periode={}#titre-constats">{}</a>',
-            url,
-            record.periode,
-            badge(self.constats_de(record)),
+        return mark_safe(
+            f'<a href="{echapper(url)}?periode={echapper(record.periode)}#titre-constats">'
+            f"{badge(self.constats_de(record))}</a>"
         )
 
     def value_erreurs(self, record):

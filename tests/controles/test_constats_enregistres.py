@@ -35,6 +35,7 @@ from conventions.models import (
     TableauEngagements,
     Tranche,
 )
+from conventions.selectors import periodes
 from tests.proprietes import exemples
 from tests.test_matrice_des_ecritures import (
     fichiers_a_deposer,
@@ -109,6 +110,25 @@ def calendrier_enregistre() -> list[tuple]:
     return decrits(echeances(Convention.objects.all()))
 
 
+def drapeaux_recalcules() -> list[tuple]:
+    """Each convention's flags for the dashboard, from its tableaux."""
+    toutes = Convention.objects.all()
+    sans = set(periodes.sans_tableau_en_vigueur(toutes).values_list("pk", flat=True))
+    nombres = periodes.nombre_de_periodes_sans_version_en_vigueur(toutes)
+    return sorted(
+        (pk, pk in sans, nombres.get(pk, 0)) for pk in toutes.values_list("pk", flat=True)
+    )
+
+
+def drapeaux_enregistres() -> list[tuple]:
+    a_jour(Convention.objects.all())
+    return sorted(
+        EtatDesConstats.objects.values_list(
+            "convention", "sans_tableau_en_vigueur", "periodes_sans_version_en_vigueur"
+        )
+    )
+
+
 def calpa() -> Convention:
     return Convention.objects.get(slug=CALPA)
 
@@ -127,6 +147,11 @@ def test_les_constats_enregistres_sont_ceux_des_controles(documents):
     assert not any(c.code == Regle.CALENDRIER for c in ConstatEnregistre.objects.all())
     assert montants_enregistres() == montants_recalcules()
     assert calendrier_enregistre() == calendrier_recalcule() != []
+    # The Territoire zéro non recours has no tableau: « tranches à répartir » on the dashboard.
+    assert drapeaux_enregistres() == drapeaux_recalcules()
+    assert [(c, n) for c, sans, n in drapeaux_enregistres() if sans or n] == [
+        (Convention.objects.get(slug="tznr-dijon-2023-2025").pk, 0)
+    ]
     # CALPA 2023 by top-level axe, and the Territoire zéro non recours' tranche of 2023.
     assert sum(m[4] for m in montants_enregistres() if m[1] == 2023) == Decimal("518667.00")
 
@@ -252,7 +277,8 @@ def test_le_tableau_de_bord_lit_les_constats_enregistres(documents, client_admin
 def _orm(numero: int):
     """The ORM's own doors, on the documents: bulk update, bulk update of objects, queryset
     delete, moving a délibération, a financeur's catégorie, a séance's counts, mesures, a
-    bilan's status and dates, an axe's intitulé, tranches, a due date."""
+    bilan's status and dates, an axe's intitulé, tranches, a due date, the versions en
+    vigueur."""
 
     def faire():
         lignes = Engagement.objects.filter(tableau__convention__slug=CALPA).order_by("pk")
@@ -291,6 +317,8 @@ def _orm(numero: int):
             )
         elif numero == 11:
             Convention.objects.filter(slug=CALPA).update(bilan_echeance_mois=1)
+        elif numero == 12:  # a period left without a version en vigueur
+            TableauEngagements.objects.filter(convention__slug=CALPA).update(en_vigueur=False)
 
     return (f"orm-{numero}", faire)
 
@@ -304,7 +332,7 @@ def portes(monde):  # noqa: F811 (the fixture imported above)
         (action, lambda s=(action, donnees): rejouer(superutilisateur, [s]))
         for action, donnees in soumissions
     ]
-    return envois + [_orm(numero) for numero in range(12)]
+    return envois + [_orm(numero) for numero in range(13)]
 
 
 @pytest.mark.hypothesis
@@ -331,6 +359,7 @@ def test_apres_des_ecritures_au_hasard_les_constats_enregistres_sont_exacts(port
         assert enregistres_a_jour() == recalcul_complet(), portes_prises
         assert montants_enregistres() == montants_recalcules(), portes_prises
         assert calendrier_enregistre() == calendrier_recalcule(), portes_prises
+        assert drapeaux_enregistres() == drapeaux_recalcules(), portes_prises
         transaction.set_rollback(True)
 
 

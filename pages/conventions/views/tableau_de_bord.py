@@ -10,7 +10,13 @@ from commun.telechargements import reponse_export
 from comptes.acces import conventions_de, cote_de, territoires_de
 from comptes.droits import peut_exporter
 from controles.constats import Resume, trier
-from controles.enregistres import constats_enregistres, echeances, erreurs_a_traiter
+from controles.enregistres import (
+    avec_periodes_sans_version,
+    constats_enregistres,
+    echeances,
+    erreurs_a_traiter,
+    sans_tableau_en_vigueur,
+)
 from conventions.models import Convention, TableauEngagements
 from conventions.selectors.periodes import (
     conventions_sans_tableau_en_vigueur,
@@ -69,14 +75,17 @@ def tableau_de_bord(request):
         donnees = list(table.as_values())
         genres = table.genres_exportes()
         return reponse_export(format_, "tableau-de-bord", donnees[0], donnees[1:], genres)
-    sans_tableau = conventions_sans_tableau_en_vigueur(filtrees)
+    # The stored summaries flag the few conventions concerned (``controles.enregistres``).
+    sans_tableau = conventions_sans_tableau_en_vigueur(sans_tableau_en_vigueur(filtrees))
     a_traiter = _montres(
         {
             "bilans": cycle.a_traiter(request.user, filtrees),
             # A validated bilan's constats stay on its page, not here (``cycle``).
             "echeances": cycle.encore_a_traiter(echeances_du_jour),
             "erreurs": erreurs_a_traiter(constats),
-            "sans_version_en_vigueur": list(periodes_sans_version_en_vigueur(filtrees)),
+            "sans_version_en_vigueur": periodes_sans_version_en_vigueur(
+                avec_periodes_sans_version(filtrees)
+            ),
             "tranches_a_repartir": [
                 engagement
                 for convention in sans_tableau
