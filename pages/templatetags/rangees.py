@@ -4,11 +4,10 @@ each cell on its own; at national size it cost more than every query of the page
 markup as a template would write: a row header, each cell with its column's name
 (``data-label``, which a phone writes before the figure)."""
 
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
 
+from commun.echappement import echapper as escape
 from commun.formats import date_longue, euros, nombre
 
 register = template.Library()
@@ -114,7 +113,9 @@ def rangees_constats(groupes, peut_exporter: bool) -> str:
             f"{escape(g.severite)}</span>",
         )
         + _cellule("Constats", nombre(g.nombre), montant=True)
-        + _cellule("Concernés", _concernes(g, peut_exporter))
+        # One block: on a phone the cell is a grid of its name and its content, which a list
+        # and a sentence beside it would split into two columns.
+        + _cellule("Concernés", f"<div>{_concernes(g, peut_exporter)}</div>")
         + "</tr>"
         for g in groupes
     )
