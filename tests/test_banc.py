@@ -30,6 +30,8 @@ def test_le_banc_rapide(tmp_path):
     generes = re.search(r"\(10 conventions, \d+ actions, (\d+) engagements", texte)
     assert generes, texte
     assert f"Export xlsx de {int(generes.group(1))} lignes d'engagement" in texte
+    # The pages of both sizes timed in turn, on Dijon's database copied before the generation.
+    assert "Les deux tailles sont mesurées en alternance, une requête de chaque" in texte
     for section in [
         "## 1. Pages",
         "## 2. Contrôles",
