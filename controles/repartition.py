@@ -68,25 +68,37 @@ class LigneDepartement:
     engage_collectivite: Decimal
 
 
-def engage_par_departement(conventions, annee: int) -> list[LigneDepartement]:
-    """The year's engaged amounts by the territoire's département (two queries), in the order
-    of the official codes, the territoires without a département last."""
-    chemins = (
-        "territoire__departement",
-        "territoire__departement__nom",
-        "territoire__departement__region__nom",
-    )
-    lignes = [
-        LigneDepartement(
-            code,
-            nom or SANS_DEPARTEMENT,
-            region or "",
-            montants["etat"],
-            montants["collectivite"],
+def engage_par_departement(
+    conventions, annee: int, lieux: "Lieux | None" = None
+) -> list[LigneDepartement]:
+    """The year's engaged amounts by the territoire's département, in the order of the
+    official codes, the territoires without a département last: one grouped query. With
+    ``lieux`` (``lieux_suivis`` of the same user's territoires, which names every département
+    their conventions are in), the names come from it rather than from a join in the query."""
+    rangs = None
+    if lieux is not None:
+        regions = dict(lieux.regions)
+        noms = {code: (nom, regions[region]) for code, nom, region in lieux.departements}
+        montants = engage.engage(conventions, [annee], ("territoire__departement",))
+        if all(code is None or code in noms for _annee, code in montants):
+            rangs = [
+                (code, *noms.get(code, (None, None)), m) for (_annee, code), m in montants.items()
+            ]
+    if rangs is None:
+        chemins = (
+            "territoire__departement",
+            "territoire__departement__nom",
+            "territoire__departement__region__nom",
         )
-        for (_annee, code, nom, region), montants in engage.engage(
-            conventions, [annee], chemins
-        ).items()
+        rangs = [
+            (code, nom, region, m)
+            for (_annee, code, nom, region), m in engage.engage(
+                conventions, [annee], chemins
+            ).items()
+        ]
+    lignes = [
+        LigneDepartement(code, nom or SANS_DEPARTEMENT, region or "", m["etat"], m["collectivite"])
+        for code, nom, region, m in rangs
     ]
     return sorted(lignes, key=lambda ligne: (ligne.code is None, ligne.code or ""))
 

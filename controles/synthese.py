@@ -13,6 +13,7 @@ summed by the database (``somme``). The caller passes the conventions the user r
   engagées par la collectivité », whatever the bilan's status (a bilan without figures adds 0).
 """
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -362,11 +363,12 @@ def constats_par_regle(
     lien = _liens_des_conventions()
     resultat = []
     for (code, severite), g in groupes.items():
-        concernes = sorted(
+        concernes = [
             (territoire, intitule, slug)
             for slug, (territoire, intitule) in g["conventions"].items()
-        )
-        montres = concernes if exemples is None else concernes[:exemples]
+        ]
+        # The first ``exemples`` only are named: no need to sort the hundred others.
+        montres = sorted(concernes) if exemples is None else heapq.nsmallest(exemples, concernes)
         resultat.append(
             ConstatsDUneRegle(
                 code=code,

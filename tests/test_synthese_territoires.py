@@ -342,3 +342,19 @@ def test_les_longs_tableaux_sont_ecrits_comme_un_gabarit_les_ecrirait(
     assert '<option value="27">Bourgogne-Franche-Comté</option>' in page
     page = client_admin.get(URL + "?annee=2021&departement=70").content.decode()
     assert '<option value="70" selected>Haute-Saône (70)</option>' in page
+
+
+def test_les_noms_des_departements_viennent_des_lieux_suivis(avec_la_haute_saone):
+    """The page passes the user's places: the same lines, names taken from them (the grouped
+    query joins neither the départements nor the régions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conventions = Convention.objects.all()
+    lieux = repartition.lieux_suivis(Territoire.objects.all())
+    for annee in (2021, 2023):
+        attendues = repartition.engage_par_departement(conventions, annee)
+        with CaptureQueriesContext(connection) as requetes:
+            lues = repartition.engage_par_departement(conventions, annee, lieux)
+        assert lues == attendues and lues
+        assert not any("conventions_region" in q["sql"] for q in requetes.captured_queries)

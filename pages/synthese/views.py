@@ -95,7 +95,7 @@ def synthese(request):
             if lignes
             else None,
             axes=repartition.engage_par_axe(conventions, annee),
-            **_carte(conventions, annee),
+            **_carte(conventions, annee, lieux),
             **_bilans_montres(
                 lecture.bilans_de_l_annee(conventions, annee, calendrier=calendrier),
                 tous=request.GET.get("tous") == "1",
@@ -134,9 +134,9 @@ def _bilans_montres(bilans, *, tous: bool) -> dict:
     }
 
 
-def _carte(conventions, annee) -> dict:
+def _carte(conventions, annee, lieux) -> dict:
     """The départements' table and, from two départements on, their map (État engaged)."""
-    lignes = repartition.engage_par_departement(conventions, annee)
+    lignes = repartition.engage_par_departement(conventions, annee, lieux)
     avec_code = {ligne.code: ligne for ligne in lignes if ligne.code}
     dessinables = [code for code in avec_code if code in carte.formes()["departements"]]
     dessin = None
