@@ -19,10 +19,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, FilteredRelation, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from bilans.models import Bilan
+from commun.adresses import par_slug
 from commun.parmi import parmi
 from conventions.models import Convention, TableauEngagements, somme
 
@@ -32,17 +32,6 @@ from .enregistres import echeances
 from .models import ConstatEnregistre
 
 LIBELLES_DISPOSITIFS = dict(Convention.Dispositif.choices)
-SLUG = "--slug--"  # a slug in an address reversed once, replaced by each convention's
-
-
-def _liens(modele: str):
-    """slug → ``modele`` (an address reversed with ``SLUG``) for that convention: one
-    ``reverse`` for the hundred conventions of a list, not one each."""
-    return lambda slug: modele.replace(SLUG, slug)
-
-
-def _liens_des_conventions():
-    return _liens(reverse("conventions:detail", args=[SLUG]))
 
 
 def annees_disponibles(conventions) -> list[int]:
@@ -211,8 +200,8 @@ def bilans_de_l_annee(
     }
     lignes, comptes = [], {}
     statuts = dict(Bilan.Statut.choices)
-    lien_du_bilan = _liens(reverse("bilans:detail", args=[SLUG, annee]))
-    lien_de_la_convention = _liens_des_conventions()
+    lien_du_bilan = par_slug("bilans:detail", annee)
+    lien_de_la_convention = par_slug("conventions:detail")
     # One row per convention of the year with its bilan's status and date, read as values: a
     # national year has a hundred conventions or more, and objects cost more than the rows.
     for (
@@ -360,7 +349,7 @@ def constats_par_regle(
         cible["conventions"][slug] = (territoire, intitule)
         cible["territoires"].add(territoire)
     regles = dict(Regle.choices)
-    lien = _liens_des_conventions()
+    lien = par_slug("conventions:detail")
     resultat = []
     for (code, severite), g in groupes.items():
         concernes = [

@@ -1,11 +1,13 @@
 """django-tables2 tables of the browser pages; the views' querysets do the joins and sums."""
 
+from functools import cached_property
+
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
+from commun.adresses import par_slug
 from commun.cellules import Genre
 from commun.collation import en_francais, libelle_en_francais
 from commun.echappement import echapper
@@ -252,13 +254,13 @@ class TableauDeBordTable(TableRapide):
         attrs = {"class": "tableau-donnees tableau-blocs tableau-de-bord"}
         template_name = "includes/table.html"
 
+    @cached_property
+    def _adresse(self):
+        return par_slug("conventions:detail")
+
     def lien(self, record) -> str:
-        """The convention's page, reversed once per row (two cells link to it)."""
-        liens = self.__dict__.setdefault("_liens", {})
-        slug = record.convention.slug
-        if slug not in liens:
-            liens[slug] = reverse("conventions:detail", args=[slug])
-        return liens[slug]
+        """The convention's page (two cells of each row link to it)."""
+        return self._adresse(record.convention.slug)
 
     def render_convention(self, record):
         url = self.lien(record)

@@ -7,7 +7,7 @@ markup as a template would write: a row header, each cell with its column's name
 from django import template
 from django.utils.safestring import mark_safe
 
-from commun.echappement import echapper as escape
+from commun.echappement import echapper
 from commun.formats import date_longue, euros, nombre
 
 register = template.Library()
@@ -27,8 +27,8 @@ def _rangees(lignes) -> str:
 def rangees_departements(departements) -> str:
     """Département (code), région, État and collectivités engaged."""
     return _rangees(
-        f'<tr><th scope="row">{escape(d.nom)}{f" ({escape(d.code)})" if d.code else ""}</th>'
-        + _cellule("Région", escape(d.region) if d.region else "—")
+        f'<tr><th scope="row">{echapper(d.nom)}{f" ({echapper(d.code)})" if d.code else ""}</th>'
+        + _cellule("Région", echapper(d.region) if d.region else "—")
         + _cellule("Engagé État", euros(d.engage_etat), montant=True)
         + _cellule("Engagé collectivités", euros(d.engage_collectivite), montant=True)
         + "</tr>"
@@ -40,7 +40,7 @@ def rangees_departements(departements) -> str:
 def rangees_territoires(comptes) -> str:
     """A territoire's bilans: attendus, en retard, transmis, à compléter, validés."""
     return _rangees(
-        f'<tr><th scope="row">{escape(c.territoire)}</th>'
+        f'<tr><th scope="row">{echapper(c.territoire)}</th>'
         + "".join(
             _cellule(libelle, nombre(getattr(c, champ)), montant=True)
             for libelle, champ in (
@@ -70,12 +70,12 @@ def rangees_bilans(lignes) -> str:
     """A bilan expected: its link, territoire, status, situation (late in bold, in words),
     due date, days late, transmitted on (and waiting since)."""
     return _rangees(
-        f'<tr><th scope="row"><a href="{escape(l.lien)}">{escape(l.convention)}</a></th>'
-        + _cellule("Territoire", escape(l.territoire))
-        + _cellule("Statut", escape(l.statut))
+        f'<tr><th scope="row"><a href="{echapper(l.lien)}">{echapper(l.convention)}</a></th>'
+        + _cellule("Territoire", echapper(l.territoire))
+        + _cellule("Statut", echapper(l.statut))
         + _cellule(
             "Situation",
-            "<strong>en retard</strong>" if l.etat == "en retard" else escape(l.etat),
+            "<strong>en retard</strong>" if l.etat == "en retard" else echapper(l.etat),
         )
         + _cellule("Échéance", date_longue(l.echeance))
         + _cellule(
@@ -97,7 +97,9 @@ def options(choix, choisi) -> str:
     for valeur, nom, *region in choix:
         texte = f"{nom} ({valeur})" if region else nom
         selection = " selected" if str(valeur) == str(choisi) else ""
-        html.append(f'<option value="{escape(str(valeur))}"{selection}>{escape(texte)}</option>')
+        html.append(
+            f'<option value="{echapper(str(valeur))}"{selection}>{echapper(texte)}</option>'
+        )
     return mark_safe("".join(html))
 
 
@@ -106,11 +108,11 @@ def rangees_constats(groupes, peut_exporter: bool) -> str:
     """A rule: its name, severity (in words, in a badge), count, and the conventions named
     (each a link) with how many more."""
     return _rangees(
-        f'<tr><th scope="row">{escape(g.regle)}</th>'
+        f'<tr><th scope="row">{echapper(g.regle)}</th>'
         + _cellule(
             "Sévérité",
-            f'<span class="constats-badge constats-{escape(g.severite)}">'
-            f"{escape(g.severite)}</span>",
+            f'<span class="constats-badge constats-{echapper(g.severite)}">'
+            f"{echapper(g.severite)}</span>",
         )
         + _cellule("Constats", nombre(g.nombre), montant=True)
         # One block: on a phone the cell is a grid of its name and its content, which a list
@@ -131,7 +133,7 @@ def _concernes(g, peut_exporter: bool) -> str:
         f"{nombre(g.nombre_de_territoires)} territoire{_pluriel(g.nombre_de_territoires)}"
         '<ul class="liste-simple">'
         + "".join(
-            f'<li>{escape(territoire)} : <a href="{escape(lien)}">{escape(intitule)}</a></li>'
+            f'<li>{echapper(territoire)} : <a href="{echapper(lien)}">{echapper(intitule)}</a></li>'
             for territoire, intitule, lien in g.conventions
         )
         + "</ul>"
