@@ -6,15 +6,18 @@ territoires of their profile, like everyone else: a département's administrator
 that département's conventions only.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from commun.accords import AccordsAdminMixin
 from commun.ecritures import EcrituresGardeesAdminMixin
 from commun.historique import HistoriqueEnFrancaisMixin
+from commun.liens import liens_disparus
 from comptes import roles
 from comptes.droits import peut_lire
 from conventions.models import Convention, Territoire
@@ -209,4 +212,31 @@ class TerritoireAdminMixin(
                 trouvee = False  # an id that is not a number
             if not trouvee:
                 raise Http404("Cette version n'existe pas.")
+        refus = self._version_irrestaurable(request, object_id, version_id)
+        if refus:
+            return refus
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _version_irrestaurable(self, request, object_id, version_id):
+        """A version naming an object deleted since (``commun.liens``) is not shown as a form
+        to restore: back to the history with a French message, nothing written."""
+        historique = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        try:
+            version = historique.filter(
+                **{self.model._meta.pk.attname: object_id, "history_id": version_id}
+            ).first()
+        except (ValueError, ValidationError):
+            return None  # simple_history answers 404 to an id that is not a number
+        disparus = liens_disparus(version.instance) if version is not None else []
+        if not disparus:
+            return None
+        messages.error(
+            request,
+            f"Cette version du {version.history_date:%d/%m/%Y à %H:%M} ne peut pas être "
+            f"restaurée : {' ; '.join(disparus)} (supprimé depuis). Rien n'a été modifié ; "
+            "modifiez l'objet depuis sa fiche.",
+        )
+        options = self.model._meta
+        return redirect(
+            reverse(f"admin:{options.app_label}_{options.model_name}_history", args=[object_id])
+        )
