@@ -180,6 +180,9 @@ class BilansDeLAnnee:
     lignes: list[LigneBilan]
     par_territoire: list[CompteTerritoire]
     total: CompteTerritoire = field(default_factory=lambda: CompteTerritoire("Total"))
+    # ``{pk: (territoire, intitulé, slug)}`` of the conventions of the year, for
+    # ``constats_par_regle`` (which would read them again otherwise).
+    noms: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def bilans_de_l_annee(
@@ -198,7 +201,7 @@ def bilans_de_l_annee(
         for c in calendrier
         if c.severite == Severite.ERREUR and c.annees == (annee, annee)
     }
-    lignes, comptes = [], {}
+    lignes, comptes, noms = [], {}, {}
     statuts = dict(Bilan.Statut.choices)
     lien_du_bilan = par_slug("bilans:detail", annee)
     lien_de_la_convention = par_slug("conventions:detail")
@@ -243,6 +246,7 @@ def bilans_de_l_annee(
             annee=annee,
             lien=lien_du_bilan(slug) if statut is not None else lien_de_la_convention(slug),
         )
+        noms[pk] = (territoire, intitule, slug)
         compte = comptes.setdefault(ligne.territoire, CompteTerritoire(ligne.territoire))
         compte.attendus += 1
         if pk in retards:
@@ -260,7 +264,7 @@ def bilans_de_l_annee(
             ligne.etat = "validé"
             compte.valides += 1
         lignes.append(ligne)
-    resultat = BilansDeLAnnee(lignes, list(comptes.values()))
+    resultat = BilansDeLAnnee(lignes, list(comptes.values()), noms=noms)
     for compte in resultat.par_territoire:
         for nom in ("attendus", "en_retard", "transmis", "a_completer", "valides"):
             setattr(resultat.total, nom, getattr(resultat.total, nom) + getattr(compte, nom))
@@ -301,10 +305,12 @@ def constats_par_regle(
     aujourdhui=None,
     exemples: int | None = EXEMPLES,
     calendrier: list | None = None,
+    noms: dict[int, tuple[str, str, str]] | None = None,
 ) -> list[ConstatsDUneRegle]:
-    """Every rule's constats of the year on these conventions, by rule and severity, erreurs
-    first, with the conventions (and their territoires) concerned, the first ``exemples`` of
-    them (all with None).
+    """Every rule's constats of the year on the conventions of that year among these, by rule
+    and severity, erreurs first, with the conventions (and their territoires) concerned, the
+    first ``exemples`` of them (all with None). ``noms``: those conventions' names, as
+    ``BilansDeLAnnee.noms`` has them (else read here).
 
     Read from the stored constats (``enregistres``: the checks run only for the conventions
     written since), counted by the database, and the calendar's of today: a fixed number of
@@ -330,19 +336,21 @@ def constats_par_regle(
     if calendrier is None:
         calendrier = echeances(conventions, aujourdhui=aujourdhui)
     calendrier = [c for c in calendrier if c.couvre(annee)]
-    concernees = {pk for _code, _severite, pk, _n in par_convention}
-    concernees |= {c.convention_id for c in calendrier}
-    noms = {
-        pk: (territoire, intitule, slug)
-        for pk, territoire, intitule, slug in Convention.objects.filter(
-            pk__in=concernees
-        ).values_list("pk", "territoire__nom", "intitule", "slug")
-    }
-    # The calendar's constats are not stored (a rule of today's date): one each.
+    if noms is None:
+        noms = {
+            pk: (territoire, intitule, slug)
+            for pk, territoire, intitule, slug in conventions.filter(
+                annee_debut__lte=annee, annee_fin__gte=annee
+            ).values_list("pk", "territoire__nom", "intitule", "slug")
+        }
+    # The calendar's constats are not stored (a rule of today's date): one each. A constat
+    # without years (a whole convention's) counts for the years of its convention only.
     for code, severite, pk, nombre in [
         *par_convention,
         *((c.code, c.severite, c.convention_id, 1) for c in calendrier),
     ]:
+        if pk not in noms:
+            continue
         cible = groupe(code, severite)
         cible["nombre"] += nombre
         territoire, intitule, slug = noms[pk]

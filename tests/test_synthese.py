@@ -114,6 +114,40 @@ def test_constats_par_regle_erreurs_d_abord(documents):
     assert calendrier.conventions[0][2] == "/conventions/calpa-dijon-2023/"
 
 
+def test_un_constat_sans_annee_compte_pour_les_annees_de_sa_convention(documents):
+    """A constat about a whole convention (no years) counts in the synthesis of its
+    convention's years, not in another year's; with or without the year's names passed."""
+    from controles import enregistres
+    from controles.models import ConstatEnregistre
+
+    conventions = Convention.objects.all()
+    enregistres.a_jour(conventions)
+    autre = Convention.objects.exclude(annee_debut__lte=2023, annee_fin__gte=2023).first()
+    ConstatEnregistre.objects.create(
+        convention=autre,
+        code="fiche_action",
+        severite="avertissement",
+        message="Constat sur toute la convention.",
+        type_objet="convention",
+        libelle_objet=autre.intitule,
+        rang=0,
+    )
+
+    def fiches(annee, **options):
+        return [
+            g.nombre_de_conventions
+            for g in synthese.constats_par_regle(
+                conventions, annee, aujourdhui=AUJOURDHUI, **options
+            )
+            if g.code == "fiche_action"
+        ]
+
+    assert fiches(2023) == []
+    noms = synthese.bilans_de_l_annee(conventions, 2023, aujourdhui=AUJOURDHUI).noms
+    assert fiches(2023, noms=noms) == []
+    assert fiches(autre.annee_debut) == [1]
+
+
 def test_la_page_montre_les_montants(documents, client_de):
     client = client_de(roles.AGENT, territoires=Territoire.objects.filter(slug="dijon-metropole"))
     contenu = client.get(URL).content.decode()

@@ -81,6 +81,7 @@ def synthese(request):
     if annee is not None:
         lignes, total = lecture.engagements_par_dispositif(conventions, annee)
         calendrier = echeances(conventions)  # read once for the bilans and the constats
+        bilans = lecture.bilans_de_l_annee(conventions, annee, calendrier=calendrier)
         contexte.update(
             lignes=lignes,
             total=total,
@@ -96,11 +97,10 @@ def synthese(request):
             else None,
             axes=repartition.engage_par_axe(conventions, annee),
             **_carte(conventions, annee, lieux),
-            **_bilans_montres(
-                lecture.bilans_de_l_annee(conventions, annee, calendrier=calendrier),
-                tous=request.GET.get("tous") == "1",
+            **_bilans_montres(bilans, tous=request.GET.get("tous") == "1"),
+            constats=lecture.constats_par_regle(
+                conventions, annee, calendrier=calendrier, noms=bilans.noms
             ),
-            constats=lecture.constats_par_regle(conventions, annee, calendrier=calendrier),
         )
     return render(request, "synthese/synthese.html", contexte)
 
