@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from commun.accords import AccordsAdminMixin
 from commun.ecritures import EcrituresGardeesAdminMixin
@@ -232,7 +233,8 @@ class TerritoireAdminMixin(
             return None
         messages.error(
             request,
-            f"Cette version du {version.history_date:%d/%m/%Y à %H:%M} ne peut pas être "
+            f"Cette version du {timezone.localtime(version.history_date):%d/%m/%Y à %H:%M} ne "
+            "peut pas être "
             f"restaurée : {' ; '.join(disparus)} (supprimé depuis). Rien n'a été modifié ; "
             "modifiez l'objet depuis sa fiche.",
         )

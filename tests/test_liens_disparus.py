@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from commun.liens import liens_disparus
 from conventions.models import Action, Axe
@@ -45,6 +46,9 @@ def test_une_version_qui_nomme_un_objet_supprime_ne_se_restaure_pas(
         assert reponse.status_code == 302
         assert reponse.url == historique
     page = client_admin.get(historique).content.decode().replace("&#x27;", "'")
+    # The version's date as the list shows it, in local time (Europe/Paris), not UTC.
+    le = timezone.localtime(version.history_date)
+    assert f"Cette version du {le:%d/%m/%Y à %H:%M} ne peut pas être restaurée" in page
     assert f"{champ.verbose_name} (n° {ABSENT}) n'existe plus (supprimé depuis)" in page
     assert "Rien n'a été modifié" in page
     assert modele._base_manager.values().get(pk=objet.pk) == avant
