@@ -231,12 +231,12 @@ class TerritoireAdminMixin(
         disparus = liens_disparus(version.instance) if version is not None else []
         if not disparus:
             return None
+        le = timezone.localtime(version.history_date)  # as the list beside it shows it
         messages.error(
             request,
-            f"Cette version du {timezone.localtime(version.history_date):%d/%m/%Y à %H:%M} ne "
-            "peut pas être "
-            f"restaurée : {' ; '.join(disparus)} (supprimé depuis). Rien n'a été modifié ; "
-            "modifiez l'objet depuis sa fiche.",
+            f"Cette version du {le:%d/%m/%Y à %H:%M} ne peut pas être restaurée : "
+            f"{' ; '.join(disparus)} (supprimé depuis). Rien n'a été modifié ; modifiez l'objet "
+            "depuis sa fiche.",
         )
         options = self.model._meta
         return redirect(
