@@ -13,6 +13,13 @@ from commun.formats import nombre
 from commun.montants import MontantRefuse, lire_montant
 
 
+def option(valeur, libelle, choisie: bool = False) -> str:
+    """One ``<option>``, escaped, as Django's template writes it: the lists written in Python
+    (``ListeDeChoix``, the synthesis's filters) all write it here."""
+    selection = " selected" if choisie else ""
+    return f'<option value="{echapper(valeur)}"{selection}>{echapper(libelle)}</option>'
+
+
 class ListeDeChoix(forms.Select):
     """A ``<select>`` whose options are written in Python: Django renders each option through
     its own template, and builds a dictionary per option first, which for the hundred-odd
@@ -35,23 +42,20 @@ class ListeDeChoix(forms.Select):
         choisies = {str(v) for v in self.format_value(value)}
         deja = False  # one option selected at most, as Django's (unless multiple)
 
-        def option(valeur, libelle) -> str:
+        def une_option(valeur, libelle) -> str:
             nonlocal deja
             choisie = (not deja or self.allow_multiple_selected) and str(valeur) in choisies
             deja = deja or choisie
-            return (
-                f'<option value="{echapper(valeur)}"{" selected" if choisie else ""}>'
-                f"{echapper(libelle)}</option>"
-            )
+            return option(valeur, libelle, choisie)
 
         html = []
         for valeur, libelle in self.choices:
             if isinstance(libelle, list | tuple):
                 html.append(f'<optgroup label="{echapper(valeur)}">')
-                html += [option(v, texte) for v, texte in libelle]
+                html += [une_option(v, texte) for v, texte in libelle]
                 html.append("</optgroup>")
             else:
-                html.append(option(valeur, libelle))
+                html.append(une_option(valeur, libelle))
         return mark_safe(
             f'<select name="{echapper(name)}"{self.attributs(attrs)}>{"".join(html)}</select>'
         )

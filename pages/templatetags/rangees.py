@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from commun.echappement import echapper
 from commun.formats import date_longue, euros, nombre
+from commun.formulaires import option
 
 register = template.Library()
 
@@ -93,14 +94,12 @@ def rangees_bilans(lignes) -> str:
 def options(choix, choisi) -> str:
     """The ``<option>`` of a filter's list, ``choisi`` selected: ``choix`` as pairs (code,
     name) or as the départements' triples (code, name, région), written « name (code) »."""
-    html = []
-    for valeur, nom, *region in choix:
-        texte = f"{nom} ({valeur})" if region else nom
-        selection = " selected" if str(valeur) == str(choisi) else ""
-        html.append(
-            f'<option value="{echapper(str(valeur))}"{selection}>{echapper(texte)}</option>'
+    return mark_safe(
+        "".join(
+            option(valeur, f"{nom} ({valeur})" if region else nom, str(valeur) == str(choisi))
+            for valeur, nom, *region in choix
         )
-    return mark_safe("".join(html))
+    )
 
 
 @register.simple_tag
